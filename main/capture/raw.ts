@@ -23,6 +23,9 @@ export async function receiveRaw(ctx: ConnectionContext): Promise<void> {
   let heldBytes = 0;
   let total = 0;
   let receiver: JobReceiver | null = null;
+  // One write may be in flight while the next chunk is read (double buffering): the socket
+  // and the disk work at the same time, and back-pressure still holds at one chunk.
+  let inFlight: Promise<void> | null = null;
   try {
     for (;;) {
       const chunk = await ctx.reader.readChunk(READ_CHUNK_MAX);
@@ -32,7 +35,10 @@ export async function receiveRaw(ctx: ConnectionContext): Promise<void> {
         throw new CaptureError('JOB_TOO_LARGE', `job exceeds ${ctx.settings.maxJobSizeBytes} bytes`);
       }
       if (receiver) {
-        await receiver.write(chunk);
+        if (inFlight) await inFlight;
+        inFlight = receiver.write(chunk);
+        // Observed when awaited; this only keeps a failure from counting as unhandled meanwhile.
+        inFlight.catch(() => undefined);
         continue;
       }
       // Copy: the reader's buffer may be reused by later reads.
@@ -49,11 +55,13 @@ export async function receiveRaw(ctx: ConnectionContext): Promise<void> {
       endGracefully(ctx);
       return;
     }
+    if (inFlight) await inFlight;
     const job = await receiver.commit({ protocol: 'raw', queue: ctx.queueName });
     ctx.logger.info('RAW job stored', { peer: ctx.peer, protocol: 'raw', mode: ctx.mode, jobId: job.id, size: job.size });
     endGracefully(ctx);
   } catch (err) {
     const code = errorCode(err);
+    if (inFlight) await inFlight.catch(() => undefined);
     await abortQuietly(ctx, receiver, code);
     logOutcome(ctx, levelFor(code), code, 'raw', `RAW job not stored: ${messageOf(err)}`, { bytes: total });
     resetConnection(ctx.socket);

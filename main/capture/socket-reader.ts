@@ -1,12 +1,16 @@
 // A pull-based reader over a socket, for the sniffer and the RAW and LPD handlers.
 //
-// The socket flows only while somebody waits for bytes: while a handler awaits the disk
-// (JobReceiver.write/sync/commit) nobody reads, the socket is paused and TCP pushes back
-// on the client. The idle clock runs only while we wait for the peer, never while the
-// peer waits for our disk, so a slow disk is not blamed on the client.
+// The socket reads ahead at most READ_AHEAD_BYTES beyond what the handler consumed: while
+// a handler awaits the disk (JobReceiver.write/sync/commit) the next bytes keep arriving
+// up to that mark, then the socket is paused and TCP pushes back on the client. The idle
+// clock runs only while we wait for the peer, never while the peer waits for our disk, so
+// a slow disk is not blamed on the client.
 
 import type { Socket } from 'node:net';
 import { CaptureError } from '../util/errors.js';
+
+/** How much a connection may buffer ahead of its handler before TCP pushes back. */
+export const READ_AHEAD_BYTES = 1024 * 1024;
 
 export type MoreResult = 'data' | 'eof' | 'timeout';
 
@@ -25,10 +29,13 @@ export class SocketReader {
   private wake: (() => void) | null = null;
   private detached = false;
   private readonly idleTimeoutMs: number;
+  private paused = true;
   private readonly onData = (chunk: Buffer): void => {
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (!this.wake) this.socket.pause();
+    // Read ahead up to READ_AHEAD_BYTES while the handler is busy (e.g. writing to disk),
+    // so the socket and the disk work at the same time; past that TCP pushes back.
+    if (!this.wake && this.size >= READ_AHEAD_BYTES) this.pauseSocket();
     this.notify();
   };
   private readonly onEnd = (): void => {
@@ -89,20 +96,26 @@ export class SocketReader {
       // setTimeout would turn a delay above 2^31-1 ms into 1 ms: no limit means no timer.
       const timer = !Number.isFinite(limit) || limit > 2 ** 31 - 1 ? undefined : setTimeout(() => {
         this.wake = null;
-        this.socket.pause();
+        this.pauseSocket();
         if (soft) resolve('timeout');
         else reject(new CaptureError('IDLE_TIMEOUT', `no byte for ${Math.round(this.idleTimeoutMs / 1000)} s`));
       }, limit);
       this.wake = () => {
         clearTimeout(timer);
         this.wake = null;
-        this.socket.pause();
+        if (this.size >= READ_AHEAD_BYTES) this.pauseSocket();
         if (this.size > before) resolve('data');
         else if (this.failure) reject(this.failure);
         else resolve('eof');
       };
+      this.paused = false;
       this.socket.resume();
     });
+  }
+
+  private pauseSocket(): void {
+    this.paused = true;
+    this.socket.pause();
   }
 
   /** Consumes up to `max` bytes; null at EOF. */
@@ -110,7 +123,8 @@ export class SocketReader {
     while (this.size === 0) {
       if ((await this.more()) === 'eof') return null;
     }
-    return this.take(Math.min(max, this.size));
+    // The oldest chunk only (or part of it): no copy on the hot path.
+    return this.take(Math.min(max, this.chunks[0].length));
   }
 
   /** One byte, or null at EOF. */
@@ -145,7 +159,7 @@ export class SocketReader {
   detach(): Buffer {
     if (!this.detached) {
       this.detached = true;
-      this.socket.pause();
+      this.pauseSocket();
       this.socket.off('data', this.onData);
       this.socket.off('end', this.onEnd);
       this.socket.off('error', this.onError);
@@ -158,11 +172,36 @@ export class SocketReader {
   }
 
   private take(n: number): Buffer {
-    const all = this.peek();
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.size = rest.length;
+    let out: Buffer;
+    const first = this.chunks[0];
+    if (first && first.length >= n) {
+      // Fast path, no copy: most reads take (part of) the oldest chunk.
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      const parts: Buffer[] = [];
+      let need = n;
+      while (need > 0) {
+        const c = this.chunks[0];
+        if (c.length <= need) {
+          parts.push(c);
+          this.chunks.shift();
+          need -= c.length;
+        } else {
+          parts.push(c.subarray(0, need));
+          this.chunks[0] = c.subarray(need);
+          need = 0;
+        }
+      }
+      out = Buffer.concat(parts, n);
+    }
+    this.size -= n;
+    // Below the low-water mark again: let the socket flow while the handler works.
+    if (!this.wake && this.paused && !this.eof && !this.detached && this.size < READ_AHEAD_BYTES / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
     return out;
   }
 

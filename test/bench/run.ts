@@ -1,0 +1,35 @@
+// `npm run bench [-- NAME ...]`: runs the benchmarks and prints a Markdown table to paste
+// into docs/benchmarks.md. PULLPRINT_BENCH_SCALE shrinks the sizes for a quick look
+// (e.g. 0.125); the recorded figures use the default scale 1.
+
+import { captureRss, captureThroughput, concurrentJobs } from './capture.bench.js';
+import { factsThroughput } from './facts.bench.js';
+import { toMarkdown } from './report.js';
+import type { BenchResult } from './report.js';
+
+const GiB = 1024 * 1024 * 1024;
+const MiB = 1024 * 1024;
+const scale = Number(process.env.PULLPRINT_BENCH_SCALE ?? '1');
+
+const benches: Record<string, () => Promise<BenchResult[]>> = {
+  'capture-throughput': () => captureThroughput(Math.round(1 * GiB * scale)),
+  'capture-rss': () => captureRss(Math.round(4 * GiB * scale)),
+  'concurrent-jobs': () => concurrentJobs(200, 1 * MiB),
+  facts: () => factsThroughput(Math.round(256 * MiB * scale)),
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+const results: BenchResult[] = [];
+for (const name of names) {
+  const b = benches[name];
+  if (!b) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.error(`running ${name}…`);
+  results.push(...(await b()));
+}
+console.log(`\nnode ${process.version}, scale ${scale}, ${new Date().toISOString()}\n`);
+console.log(toMarkdown(results));
+process.exit(results.every((r) => r.pass) ? 0 : 1);

@@ -14,6 +14,7 @@ import { PullPrintError } from '../util/errors.js';
 import { formatBytes, printJson, table } from './output.js';
 import type { Io } from './output.js';
 import { runServe } from './serve.js';
+import { registerTrackerCommands } from './tracker-commands.js';
 
 export interface CliContext {
   io: Io;
@@ -42,9 +43,20 @@ function reportConfigError(ctx: CliContext, err: ConfigError): void {
   ctx.io.err(err.message);
 }
 
+/** Requests that may legitimately take long (network round trips) get a longer deadline. */
+const SLOW_METHODS: Readonly<Record<string, number>> = { 'tracker.flush': 120_000 };
+
 async function engineCall(ctx: CliContext, o: PathOpts, method: string, params: Record<string, unknown> = {}): Promise<unknown> {
   const cfg = await load(ctx, o);
-  return callEngine(controlSocketPath(cfg.paths.dataDir), method, params);
+  return callEngine(controlSocketPath(cfg.paths.dataDir), method, params, SLOW_METHODS[method] ?? 10_000);
+}
+
+/** Every leaf command accepts -c/-d, including those registered by other subsystems. */
+function addPathOptionsEverywhere(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    if (sub.commands.length > 0) addPathOptionsEverywhere(sub);
+    else if (!sub.options.some((opt) => opt.long === '--config')) pathOptions(sub);
+  }
 }
 
 function renderStatus(s: EngineSnapshot): string {
@@ -122,6 +134,15 @@ export function buildProgram(ctx: CliContext): Command {
       else ctx.io.out(`deleted ${job.id} (${job.title ?? 'untitled'})`);
     });
 
+  // Subsystem command groups talk to the engine with the path options of the command run.
+  let active: PathOpts = {};
+  program.hook('preAction', (_root, action) => {
+    active = action.opts<PathOpts>();
+  });
+  const call = (method: string, params?: Record<string, unknown>): Promise<unknown> => engineCall(ctx, active, method, params ?? {});
+  registerTrackerCommands(program, { io: ctx.io, call });
+
+  addPathOptionsEverywhere(program);
   return program;
 }
 

@@ -13,7 +13,9 @@ import { createJobInspector } from '../pdl/inspector.js';
 import { startCaptureListener } from '../capture/listener.js';
 import type { CaptureListener } from '../capture/listener.js';
 import { createIppPrinter } from '../capture/ipp/handler.js';
-import { PullPrintError } from '../util/errors.js';
+import { createTracker, defaultWorkstation } from '../tracker/index.js';
+import type { Tracker } from '../tracker/index.js';
+import { PullPrintError, drop, errorCode } from '../util/errors.js';
 import { TypedEvents } from './events.js';
 import type { Subsystem } from './subsystem.js';
 import { VERSION } from './version.js';
@@ -73,6 +75,7 @@ export class Engine {
   #startedAt: Date | null = null;
   #started: Subsystem[] = [];
   #spool: Spool | null = null;
+  #tracker: Tracker | null = null;
   readonly #listeners = new Map<ModeKind, CaptureListener>();
   #stopping: Promise<void> | null = null;
 
@@ -159,6 +162,12 @@ export class Engine {
     return spool.delete(id, reason);
   }
 
+  /** The deleted-job tracker (running while the engine runs). */
+  requireTracker(): Tracker {
+    if (!this.#tracker) throw new PullPrintError('ENGINE_NOT_RUNNING', 'the engine is not running');
+    return this.#tracker;
+  }
+
   #requireSpool(): Spool {
     if (!this.#spool) throw new PullPrintError('ENGINE_NOT_RUNNING', 'the engine is not running');
     return this.#spool;
@@ -238,6 +247,32 @@ export class Engine {
         const spool = this.#spool;
         this.#spool = null;
         await spool?.close();
+      },
+    });
+
+    // After spool recovery, before capture: every deletion of a held job is recorded
+    // (Cloud jobs leave the workstation by upload; their deletion is not a held-job event).
+    subsystems.push({
+      name: 'tracker',
+      start: async () => {
+        const tracker = createTracker({
+          settings: cfg.tracker,
+          dataDir: cfg.paths.dataDir,
+          logger: log.child('tracker'),
+          workstation: defaultWorkstation(),
+        });
+        await tracker.start();
+        this.#tracker = tracker;
+        const tlog = log.child('tracker');
+        unsubscribe.push(this.#requireSpool().on('job-deleted', (job, reason) => {
+          if (job.mode === 'cloud') return;
+          drop(tracker.record(job, reason), (err) => tlog.error('deleted job not recorded', { code: errorCode(err), job: job.id }));
+        }));
+      },
+      stop: async () => {
+        const t = this.#tracker;
+        this.#tracker = null;
+        await t?.stop();
       },
     });
 

@@ -135,6 +135,13 @@ describe('pullprint command', () => {
       const again = await runCliProcess(['delete', String(list[0].id)], env);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /JOB_NOT_FOUND/);
+      const tr = await runCliProcess(['tracker', 'status', '--json', '--data-dir', join(dir, 'data')], env);
+      assert.equal(tr.code, 0, tr.stderr);
+      const trs = JSON.parse(tr.stdout) as { enabled: boolean; pending: number };
+      assert.equal(trs.enabled, true);
+      // The deletion above was recorded; with no report server configured it stays pending.
+      assert.equal(trs.pending, 1);
+
       const badId = await runCliProcess(['delete', '../../etc/passwd'], env);
       assert.equal(badId.code, 1);
       assert.match(badId.stderr, /BAD_PARAMS/);

@@ -11,7 +11,8 @@ import { loadConfig } from '../../../main/config/index.js';
 import { Engine } from '../../../main/core/engine.js';
 import type { EngineEvent } from '../../../main/core/engine.js';
 import { createLogger } from '../../../main/log/logger.js';
-import { startTestEngine } from '../../helpers/engine.js';
+import { startTestEngine, AD_SECTION } from '../../helpers/engine.js';
+import { startReportReceiver } from '../../peers/report-receiver.js';
 
 async function sendRaw(port: number, data: string): Promise<void> {
   const s = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
@@ -91,6 +92,37 @@ describe('engine', () => {
       await assert.rejects(te.engine.start(), /engine is running/);
     } finally {
       await te.dispose();
+    }
+  });
+
+  test('every deletion of a held job reaches the report server with its reason', async () => {
+    const receiver = await startReportReceiver();
+    const te = await startTestEngine({
+      sections: `${AD_SECTION()}
+  <DeleteJobTrackerSettings>
+    <TrackDeletedJob>true</TrackDeletedJob>
+    <SendImmediately>true</SendImmediately>
+    <ServerSettings><ServerIP>127.0.0.1</ServerIP><ServerPort>${receiver.port}</ServerPort><ServerSSL>false</ServerSSL></ServerSettings>
+    <OtherSettings><SiteName>Head office</SiteName></OtherSettings>
+  </DeleteJobTrackerSettings>`,
+    });
+    try {
+      await sendRaw(te.port(), '%!PS-Adobe-3.0\n%%Title: Tracked\n%%Pages: 3\n%%EOF\n');
+      const [job] = te.engine.listJobs();
+      await te.engine.deleteJob(job.id, 'user-deleted');
+      const deadline = Date.now() + 10_000;
+      while (receiver.accepted().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const [rec] = receiver.accepted();
+      assert.ok(rec, 'record delivered');
+      assert.equal(rec.jobId, job.id);
+      assert.equal(rec.reason, 'user-deleted');
+      assert.equal(rec.title, 'Tracked');
+      assert.equal(rec.pages, 3);
+      assert.equal(rec.siteName, 'Head office');
+      assert.equal(te.engine.requireTracker().status().pending, 0);
+    } finally {
+      await te.dispose();
+      await receiver.close();
     }
   });
 });

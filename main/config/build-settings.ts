@@ -1,6 +1,7 @@
 // The sections that are not modes: Logger, the deleted-job tracker, late binding, empty
 // user folders, notifications and the default queue.
 import { DEFAULTS, LIMITS } from './defaults.js';
+import { pemFile, warnUnusedCa } from './pem-files.js';
 import { SECTION_TRACKER } from './schema.js';
 import { serverAddress } from './server-address.js';
 import type { Config, LoggerSettings, Platform, TrackerSettings } from './types.js';
@@ -19,6 +20,9 @@ export function buildLogger(r: ValueReader, platform: Platform, defaultLogFile: 
 export function buildTracker(r: ValueReader, platform: Platform): TrackerSettings {
   const s = SECTION_TRACKER;
   const host = r.one(`${s}/ServerSettings/ServerIP`, serverAddress(false), { host: DEFAULTS.trackerHost, path: '' });
+  const ssl = r.one(`${s}/ServerSettings/ServerSSL`, boolean, DEFAULTS.trackerSsl);
+  const caFile = pemFile(r, `${s}/ServerSettings/CAFile`, platform);
+  warnUnusedCa(r, `${s}/ServerSettings/CAFile`, caFile, !ssl, 'ServerSSL is false');
   return {
     present: r.has(s),
     trackDeletedJob: r.one(`${s}/TrackDeletedJob`, boolean, DEFAULTS.trackDeletedJob),
@@ -35,7 +39,8 @@ export function buildTracker(r: ValueReader, platform: Platform): TrackerSetting
     server: {
       host: host.host,
       port: r.one(`${s}/ServerSettings/ServerPort`, port, DEFAULTS.trackerPort),
-      ssl: r.one(`${s}/ServerSettings/ServerSSL`, boolean, DEFAULTS.trackerSsl),
+      ssl,
+      caFile,
     },
     siteName: r.optional(`${s}/OtherSettings/SiteName`, singleLineText),
   };

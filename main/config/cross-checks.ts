@@ -1,5 +1,5 @@
-// Rules that involve more than one element: listening ports must not clash, and batching
-// deleted-job records needs a schedule that can fire.
+// Rules that involve more than one element: listening ports must not clash, batching
+// deleted-job records needs a schedule that can fire, and a release certificate needs its key.
 import { valueIssue } from './issues.js';
 import { SECTION_AD, SECTION_CLOUD, SECTION_HYBRID, SECTION_TRACKER } from './schema.js';
 import type { Mode, TrackerSettings } from './types.js';
@@ -72,5 +72,35 @@ export function checkTracker(r: ValueReader, t: TrackerSettings): void {
   if (t.intervalMode === 'Weekly') {
     if (t.sendInterval.weekly.days.length === 0) need(`${SECTION_TRACKER}/SendInterval/Weekly/Day`, 'one or more Day elements, 1 (Sunday) to 7 (Saturday)');
     if (t.sendInterval.weekly.hours.length === 0) need(`${SECTION_TRACKER}/SendInterval/Weekly/Hour`, 'one or more Hour elements, HHMM');
+  }
+}
+
+/**
+ * A certificate is useless without its private key and a key without its certificate:
+ * CertificateFile and KeyFile are written together (the release service then uses them)
+ * or not at all (it generates a self-signed certificate).
+ */
+export function checkCertificates(r: ValueReader, modes: readonly Mode[]): void {
+  for (const mode of modes) {
+    const section = sectionOf(mode.kind);
+    if (section === null || mode.kind === 'cloud' || mode.kind === 'local') continue;
+    const at = `${section}/ReleaseSettings`;
+    const cert = `${at}/CertificateFile`;
+    const key = `${at}/KeyFile`;
+    // An invalid path is already an issue; a pairing error on top would only repeat it.
+    if (r.failed.has(cert) || r.failed.has(key)) continue;
+    const { certificateFile, keyFile, useSsl } = mode.release;
+    if ((certificateFile === null) !== (keyFile === null)) {
+      const [missing, written] = certificateFile === null ? [cert, key] : [key, cert];
+      const name = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+      const src = r.sources[written];
+      const where = src?.from === 'file' ? ` (line ${src.line}, column ${src.column})` : '';
+      const allowed = 'CertificateFile and KeyFile both written, or neither (a self-signed certificate is then generated)';
+      r.add(valueIssue(missing, r.locate(missing), MISSING, allowed,
+        `missing; CertificateFile and KeyFile go together: ${name(written)} is written${where} but ${name(missing)} is not; ` +
+        'write both, or neither for a self-signed certificate'));
+    } else if (certificateFile !== null && !useSsl) {
+      r.warn(cert, `${at}/CertificateFile and KeyFile are not used: UseSSL is false`);
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Default values of SPEC §3, per platform where the guide gives per-platform values.
 // Linux follows macOS wherever the difference comes from the print system (CUPS), and
 // Windows where a macOS default needs another element to be valid on its own.
-import type { AdWriteOption, IntervalMode, ModeKind, Platform, TimeOfDay } from './types.js';
+import type { AdWriteOption, IntervalMode, ModeKind, Platform, TimeOfDay, UserMatchPolicy } from './types.js';
 
 export const DEFAULTS = {
   loggingEnabled: false,
@@ -19,11 +19,20 @@ export const DEFAULTS = {
   unprintedJobsLifespanHours: 48,
   esfListenerPort: 9443,
   releaseUseSsl: true,
+  /** Every interface, IPv6 and (dual-stack) IPv4: printers must reach the release service. */
+  releaseListenAddress: '::',
   activeDirectoryUserProperty: 'otherLoginWorkstations',
   adWriteOption: 'AtPrintTime' as AdWriteOption,
   serverPort: 443,
   serverUseSsl: true,
   apiVersion: '3.0',
+  idpClientId: 'pullprint',
+  idpScopes: ['openid', 'email', 'profile', 'offline_access'] as readonly string[],
+  userMatchPolicy: 'accept-and-record' as UserMatchPolicy,
+  directoryUserFilter: '(|(userPrincipalName={user})(mail={user})(sAMAccountName={user})(uid={user}))',
+  directoryStartTls: 'required' as 'required' | 'none',
+  directoryConnectTimeoutSeconds: 5,
+  directoryOperationTimeoutSeconds: 10,
   trackDeletedJob: true,
   sendImmediately: true,
   /**
@@ -51,4 +60,6 @@ export const LIMITS = {
   maxJobSizeMiB: 1_048_576, // 1 TiB
   idleTimeoutSeconds: 86_400,
   maxConnections: 10_000,
+  directoryConnectTimeoutSeconds: 120,
+  directoryOperationTimeoutSeconds: 600,
 } as const;

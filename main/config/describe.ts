@@ -2,7 +2,7 @@
 import { assertNever } from '../util/errors.js';
 import { LOCAL_SECTION } from './build-modes.js';
 import { SECTION_AD, SECTION_CLOUD, SECTION_HYBRID, SECTION_TRACKER } from './schema.js';
-import type { CaptureSettings, Config, Mode, RemoteServer, TimeOfDay } from './types.js';
+import type { AdDirectorySettings, CaptureSettings, CloudServerSettings, Config, IdpSettings, Mode, TimeOfDay } from './types.js';
 
 /** A value as JSON would carry it: times of day as `HHMM` strings, unset values as null. */
 export type ConfigValue = string | number | boolean | null | readonly (string | number)[];
@@ -37,7 +37,7 @@ export function describeConfig(config: Config): ConfigEntry[] {
   out.push({ path: '(data folder)', value: config.paths.dataDir, source: 'resolved' });
   add('Logger/LogFilePath', config.logger.logFilePath);
   add('Logger/LoggingEnabled', config.logger.loggingEnabled);
-  for (const mode of config.modes) describeMode(mode, add);
+  for (const mode of config.modes) describeMode(mode, add, addList);
 
   const t = config.tracker;
   const s = SECTION_TRACKER;
@@ -51,6 +51,7 @@ export function describeConfig(config: Config): ConfigEntry[] {
   add(`${s}/ServerSettings/ServerIP`, t.server.host);
   add(`${s}/ServerSettings/ServerPort`, t.server.port);
   add(`${s}/ServerSettings/ServerSSL`, t.server.ssl);
+  add(`${s}/ServerSettings/CAFile`, t.server.caFile);
   add(`${s}/OtherSettings/SiteName`, t.siteName);
   add('LateBindingSettings/LateBindingEnabled', config.lateBinding.enabled);
   add('DeleteEmptyUserFolderSetting/DeleteEmptyUserFolders', config.deleteEmptyUserFolders.enabled);
@@ -62,7 +63,9 @@ export function describeConfig(config: Config): ConfigEntry[] {
 
 type Add = (path: string, value: ConfigValue) => void;
 
-function describeMode(mode: Mode, add: Add): void {
+type AddList = (path: string, values: readonly (string | number)[]) => void;
+
+function describeMode(mode: Mode, add: Add, addList: AddList): void {
   switch (mode.kind) {
     case 'serverless-ad': {
       const s = SECTION_AD;
@@ -70,6 +73,7 @@ function describeMode(mode: Mode, add: Add): void {
       describeHeld(s, mode, add);
       add(`${s}/ServerSettings/ActiveDirectoryUserProperty`, mode.server.activeDirectoryUserProperty);
       add(`${s}/ServerSettings/ServiceAccountUserName`, mode.server.serviceAccountUserName);
+      describeDirectory(`${s}/ServerSettings/Directory`, mode.server.directory, add, addList);
       add(`${s}/ADWriteSettings/ADWriteOption`, mode.adWrite.option);
       return;
     }
@@ -77,16 +81,16 @@ function describeMode(mode: Mode, add: Add): void {
       const s = SECTION_HYBRID;
       describeCapture(s, mode.capture, add);
       describeHeld(s, mode, add);
-      describeRemote(`${s}/ServerSettings`, mode.server, add);
+      describeServer(`${s}/ServerSettings`, mode.server, add);
       add(`${s}/ServerAPISettings/APIVersion`, mode.apiVersion);
-      describeRemote(`${s}/ServerAPISettings/IDPServerSettings`, mode.idp, add);
+      describeIdp(`${s}/ServerAPISettings/IDPServerSettings`, mode.idp, add);
       return;
     }
     case 'cloud': {
       const s = SECTION_CLOUD;
       describeCapture(s, mode.capture, add);
-      describeRemote(`${s}/ServerSettings`, mode.server, add);
-      describeRemote(`${s}/IDPServerSettings`, mode.idp, add);
+      describeServer(`${s}/ServerSettings`, mode.server, add);
+      describeIdp(`${s}/IDPServerSettings`, mode.idp, add);
       add(`${s}/APIVersion`, mode.apiVersion);
       return;
     }
@@ -112,12 +116,38 @@ function describeHeld(s: string, m: Extract<Mode, { client: unknown }>, add: Add
   add(`${s}/ClientSettings/UnprintedJobsLifespan`, m.client.unprintedJobsLifespanHours);
   add(`${s}/ReleaseSettings/EsfListenerPort`, m.release.esfListenerPort);
   add(`${s}/ReleaseSettings/UseSSL`, m.release.useSsl);
+  add(`${s}/ReleaseSettings/CertificateFile`, m.release.certificateFile);
+  add(`${s}/ReleaseSettings/KeyFile`, m.release.keyFile);
+  add(`${s}/ReleaseSettings/ListenAddress`, m.release.listenAddress);
 }
 
-function describeRemote(at: string, r: RemoteServer, add: Add): void {
+function describeServer(at: string, r: CloudServerSettings, add: Add): void {
   add(`${at}/ServerIP`, `${r.host}${r.path}`);
   add(`${at}/ServerPort`, r.port);
   add(`${at}/UseSSL`, r.useSsl);
+  add(`${at}/CAFile`, r.caFile);
+}
+
+function describeIdp(at: string, idp: IdpSettings, add: Add): void {
+  describeServer(at, idp, add);
+  add(`${at}/ClientId`, idp.clientId);
+  // As written in the file: one space-separated string.
+  add(`${at}/Scopes`, idp.scopes.join(' '));
+  add(`${at}/Resource`, idp.resource);
+  add(`${at}/UserMatchPolicy`, idp.userMatchPolicy);
+}
+
+/** Without the group no directory is configured: no URL, every other element null. */
+function describeDirectory(at: string, d: AdDirectorySettings | null, add: Add, addList: AddList): void {
+  if (d === null) addList(`${at}/URL`, []);
+  else addList(`${at}/URL`, d.urls);
+  add(`${at}/BaseDN`, d?.baseDn ?? null);
+  add(`${at}/UserFilter`, d?.userFilter ?? null);
+  add(`${at}/BindDNTemplate`, d?.bindDnTemplate ?? null);
+  add(`${at}/StartTLS`, d?.startTls ?? null);
+  add(`${at}/CAFile`, d?.caFile ?? null);
+  add(`${at}/ConnectTimeoutSeconds`, d === null ? null : d.connectTimeoutMs / 1000);
+  add(`${at}/OperationTimeoutSeconds`, d === null ? null : d.operationTimeoutMs / 1000);
 }
 
 function hhmm(t: TimeOfDay): string {

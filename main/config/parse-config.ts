@@ -4,7 +4,7 @@
 import { buildCloud, buildHybrid, buildLocal, buildServerlessAd } from './build-modes.js';
 import { buildLogger, buildMisc, buildTracker } from './build-settings.js';
 import { ConfigError } from './config-error.js';
-import { checkPorts, checkTracker } from './cross-checks.js';
+import { checkCertificates, checkPorts, checkTracker } from './cross-checks.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseXml } from './parse-xml.js';
 import type { ResolvedPaths } from './paths.js';
@@ -67,7 +67,11 @@ function assemble(r: ValueReader, opts: ParseOptions, modes: Mode[], configFile:
     warnings,
   };
   checkPorts(r, modes);
+  checkCertificates(r, modes);
   checkTracker(r, tracker);
+  // Warnings about values come after those about the file's structure, each with its position.
+  const name = opts.fileName ?? configFile ?? '(configuration)';
+  for (const w of r.warnings) warnings.push(w.at ? `${name}:${w.at.line}:${w.at.column}: ${w.text}` : `${name}: ${w.text}`);
   return deepFreeze(config);
 }
 

@@ -64,7 +64,7 @@ export function readTree(root: XmlElement, fileName: string): ReadTree {
       const first = seen.get(name);
       if (first && !(childSpec.kind === 'leaf' && childSpec.repeat)) {
         issues.push(valueIssue(childPath, child, `<${child.name}>`, 'at most one',
-          `<${name}> appears more than once (first at line ${first.line}); only Daily, Day and Hour may repeat`));
+          `<${name}> appears more than once (first at line ${first.line}); only Daily, Day, Hour and Directory/URL may repeat`));
         continue;
       }
       seen.set(name, child);

@@ -6,7 +6,7 @@ export type SchemaNode = LeafSpec | GroupSpec | IgnoredSpec;
 
 export interface LeafSpec {
   readonly kind: 'leaf';
-  /** Only Daily, Day and Hour may appear more than once. */
+  /** Only Daily, Day, Hour and Directory/URL may appear more than once. */
   readonly repeat?: boolean;
 }
 
@@ -32,8 +32,21 @@ const group = (children: Record<string, SchemaNode>, aliases?: Record<string, st
 const capture = group({ LoopbackPort: leaf, PrintJobFileNameFormat: leaf, MaxJobSizeMiB: leaf, IdleTimeoutSeconds: leaf, MaxConnections: leaf });
 const client = group({ PrintAndKeepLifespan: leaf, UnprintedJobsLifespan: leaf });
 // The Windows table of the guide spells it EsListenerPort; its samples say EsfListenerPort.
-const release = group({ EsfListenerPort: leaf, UseSSL: leaf }, { EsListenerPort: 'EsfListenerPort' });
-const remote = group({ ServerIP: leaf, ServerPort: leaf, UseSSL: leaf });
+// CertificateFile, KeyFile and ListenAddress are PullPrint additions.
+const release = group(
+  { EsfListenerPort: leaf, UseSSL: leaf, CertificateFile: leaf, KeyFile: leaf, ListenAddress: leaf },
+  { EsListenerPort: 'EsfListenerPort' },
+);
+// CAFile (both), ClientId, Scopes, Resource and UserMatchPolicy are PullPrint additions.
+const server = group({ ServerIP: leaf, ServerPort: leaf, UseSSL: leaf, CAFile: leaf });
+const idp = group({
+  ServerIP: leaf, ServerPort: leaf, UseSSL: leaf, ClientId: leaf, Scopes: leaf, CAFile: leaf, Resource: leaf, UserMatchPolicy: leaf,
+});
+// PullPrint's own: how to reach the directory in Serverless AD mode (docs/directory.md).
+const directory = group({
+  URL: repeated, BaseDN: leaf, UserFilter: leaf, BindDNTemplate: leaf, StartTLS: leaf, CAFile: leaf,
+  ConnectTimeoutSeconds: leaf, OperationTimeoutSeconds: leaf,
+});
 
 export const SECTION_AD = 'LPMServerlessADSettings';
 export const SECTION_HYBRID = 'LPMServerlessSettings';
@@ -47,22 +60,25 @@ export const CONFIG_SCHEMA: GroupSpec = group({
     ClientSettings: client,
     ReleaseSettings: release,
     // The guide's macOS sample writes ServiceAccountUsername; its tables ServiceAccountUserName.
-    ServerSettings: group({ ActiveDirectoryUserProperty: leaf, ServiceAccountUserName: leaf }, { ServiceAccountUsername: 'ServiceAccountUserName' }),
+    ServerSettings: group(
+      { ActiveDirectoryUserProperty: leaf, ServiceAccountUserName: leaf, Directory: directory },
+      { ServiceAccountUsername: 'ServiceAccountUserName' },
+    ),
     ADWriteSettings: group({ ADWriteOption: leaf }),
   }),
   [SECTION_HYBRID]: group({
     CaptureSettings: capture,
     ClientSettings: client,
     ReleaseSettings: release,
-    ServerSettings: remote,
-    ServerAPISettings: group({ APIVersion: leaf, IDPServerSettings: remote }),
+    ServerSettings: server,
+    ServerAPISettings: group({ APIVersion: leaf, IDPServerSettings: idp }),
   }),
   [SECTION_CLOUD]: group({
     CaptureSettings: capture,
     // Both guide samples carry an empty ClientSettings here; Cloud jobs are not held.
     ClientSettings: { kind: 'ignored', why: 'Cloud jobs are uploaded at once, never held on the workstation, so lifespans do not apply' },
-    ServerSettings: remote,
-    IDPServerSettings: remote,
+    ServerSettings: server,
+    IDPServerSettings: idp,
     APIVersion: leaf,
   }),
   [SECTION_TRACKER]: group({
@@ -70,7 +86,8 @@ export const CONFIG_SCHEMA: GroupSpec = group({
     SendImmediately: leaf,
     IntervalMode: leaf,
     SendInterval: group({ Minutes: leaf, Daily: repeated, Weekly: group({ Day: repeated, Hour: repeated }) }),
-    ServerSettings: group({ ServerIP: leaf, ServerPort: leaf, ServerSSL: leaf }),
+    // CAFile is a PullPrint addition.
+    ServerSettings: group({ ServerIP: leaf, ServerPort: leaf, ServerSSL: leaf, CAFile: leaf }),
     OtherSettings: group({ SiteName: leaf }),
   }),
   LateBindingSettings: group({ LateBindingEnabled: leaf }),

@@ -50,7 +50,8 @@ export function serverAddress(allowPath: boolean): ValueParser<ServerAddress> {
   };
 }
 
-function validHostName(host: string): boolean {
+/** A DNS host name (letters, digits, hyphens per label) or an IPv4 address; expects lower case. */
+export function validHostName(host: string): boolean {
   if (isIPv4(host)) return true;
   if (/^[\d.]+$/.test(host)) return false;
   if (host.length > 253) return false;

@@ -30,6 +30,12 @@ export interface ClientSettings {
 export interface ReleaseSettings {
   readonly esfListenerPort: number;
   readonly useSsl: boolean;
+  /** PEM certificate (chain) of the release service; null = a self-signed one is generated. Set together with keyFile. */
+  readonly certificateFile: string | null;
+  /** PEM private key matching certificateFile; null exactly when certificateFile is null. */
+  readonly keyFile: string | null;
+  /** IPv4 or IPv6 literal the release service binds to; '::' (the default) means every interface. */
+  readonly listenAddress: string;
 }
 
 /** A remote HTTP(S) server: ServerIP is a host with an optional path, no scheme. */
@@ -39,6 +45,43 @@ export interface RemoteServer {
   readonly path: string;
   readonly port: number;
   readonly useSsl: boolean;
+}
+
+/** A cloud print queue server (ServerSettings of Hybrid and Cloud). */
+export interface CloudServerSettings extends RemoteServer {
+  /** PEM bundle of extra CAs trusted for this server (added to the system roots); null = system roots only. */
+  readonly caFile: string | null;
+}
+
+/** What happens when the user named inside a job differs from the signed-in user. */
+export type UserMatchPolicy = 'accept-and-record' | 'reject';
+
+/** The OpenID Connect provider of a mode (IDPServerSettings) with PullPrint's client registration. */
+export interface IdpSettings extends RemoteServer {
+  /** PullPrint's public client id at the provider (default `pullprint`). */
+  readonly clientId: string;
+  /** Scope tokens requested, in the order written; always includes `openid`. */
+  readonly scopes: readonly string[];
+  /** PEM bundle of extra CAs trusted for the provider; null = system roots only. */
+  readonly caFile: string | null;
+  /** RFC 8707 resource indicator / audience of the JWT access tokens; null = none requested or checked. */
+  readonly resource: string | null;
+  readonly userMatchPolicy: UserMatchPolicy;
+}
+
+/** How to reach the directory in Serverless AD mode (ServerSettings/Directory); names match main/directory. */
+export interface AdDirectorySettings {
+  /** ldaps://host[:port] or ldap://host[:port], normalised (lower-case scheme and host), tried in order. */
+  readonly urls: readonly string[];
+  readonly baseDn: string;
+  /** RFC 4515 filter containing `{user}`. */
+  readonly userFilter: string;
+  /** Bind name with `{user}`, or null for "search then bind". */
+  readonly bindDnTemplate: string | null;
+  readonly startTls: 'required' | 'none';
+  readonly caFile: string | null;
+  readonly connectTimeoutMs: number;
+  readonly operationTimeoutMs: number;
 }
 
 export type AdWriteOption = 'AtStartup' | 'AtPrintTime' | 'AtStartupAndPrintTime';
@@ -51,6 +94,8 @@ export interface ServerlessAdMode {
   readonly server: {
     readonly activeDirectoryUserProperty: string;
     readonly serviceAccountUserName: string | null;
+    /** Null when the file has no ServerSettings/Directory group (the config then carries a warning). */
+    readonly directory: AdDirectorySettings | null;
   };
   readonly adWrite: { readonly option: AdWriteOption };
 }
@@ -60,17 +105,17 @@ export interface HybridMode {
   readonly capture: CaptureSettings;
   readonly client: ClientSettings;
   readonly release: ReleaseSettings;
-  readonly server: RemoteServer;
+  readonly server: CloudServerSettings;
   readonly apiVersion: string;
-  readonly idp: RemoteServer;
+  readonly idp: IdpSettings;
 }
 
 export interface CloudMode {
   readonly kind: 'cloud';
   readonly capture: CaptureSettings;
-  readonly server: RemoteServer;
+  readonly server: CloudServerSettings;
   readonly apiVersion: string;
-  readonly idp: RemoteServer;
+  readonly idp: IdpSettings;
 }
 
 /**
@@ -106,7 +151,13 @@ export interface TrackerSettings {
     readonly daily: readonly TimeOfDay[];
     readonly weekly: { readonly days: readonly number[]; readonly hours: readonly TimeOfDay[] };
   };
-  readonly server: { readonly host: string; readonly port: number; readonly ssl: boolean };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly ssl: boolean;
+    /** PEM bundle of extra CAs trusted for the report server when ssl; null = system roots only. */
+    readonly caFile: string | null;
+  };
   readonly siteName: string | null;
 }
 

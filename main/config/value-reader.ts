@@ -9,11 +9,19 @@ import type { ValueParser } from './values.js';
 
 export const MISSING = '(missing)';
 
+/** A non-fatal finding about a value, positioned at its element (or nearest written parent). */
+export interface ValueWarning {
+  readonly at: Located | null;
+  readonly text: string;
+}
+
 export class ValueReader {
   readonly sources: Record<string, ValueSource> = {};
   readonly issues: ConfigIssue[] = [];
   /** Paths whose value was present but invalid: cross-checks skip them. */
   readonly failed = new Set<string>();
+  /** Values that load but deserve a word (a loopback listen address, plain LDAP, an unused CA file). */
+  readonly warnings: ValueWarning[] = [];
 
   constructor(private readonly tree: ReadTree | null) {}
 
@@ -92,6 +100,11 @@ export class ValueReader {
     this.failed.add(path.replace(/\[\d+\]$/, ''));
     const detail = `found "${found}"; allowed: ${allowed}${hint ? ` — ${hint}` : ''}`;
     this.issues.push(valueIssue(path, at, found, allowed, found === '' ? `empty; allowed: ${allowed}${hint ? ` — ${hint}` : ''}` : detail));
+  }
+
+  /** Records a warning positioned at `path` (or its nearest written parent). */
+  warn(path: string, text: string): void {
+    this.warnings.push({ at: this.locate(path), text });
   }
 
   /** Adds an issue found by a cross-check. */

@@ -1,7 +1,7 @@
 // Parsers for element values. Each takes the trimmed text and returns the typed value
 // or a description of what is allowed (and a hint), never throws, never guesses.
 import { posix, win32 } from 'node:path';
-import type { AdWriteOption, IntervalMode, LoggingLevel, Platform, TimeOfDay } from './types.js';
+import type { AdWriteOption, IntervalMode, LoggingLevel, Platform, TimeOfDay, UserMatchPolicy } from './types.js';
 
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
@@ -42,7 +42,7 @@ export const loggingLevel: ValueParser<LoggingLevel> = (text) => {
   return bad('false (errors only), true (events) or debug (any letter case)');
 };
 
-function enumOf<T extends string>(values: readonly T[]): ValueParser<T> {
+export function enumOf<T extends string>(values: readonly T[]): ValueParser<T> {
   const allowed = `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]} (any letter case)`;
   return (text) => {
     const hit = values.find((v) => v.toLowerCase() === text.toLowerCase());
@@ -52,6 +52,8 @@ function enumOf<T extends string>(values: readonly T[]): ValueParser<T> {
 
 export const intervalMode: ValueParser<IntervalMode> = enumOf<IntervalMode>(['Minutes', 'Hourly', 'Daily', 'Weekly']);
 export const adWriteOption: ValueParser<AdWriteOption> = enumOf<AdWriteOption>(['AtStartup', 'AtPrintTime', 'AtStartupAndPrintTime']);
+export const userMatchPolicy: ValueParser<UserMatchPolicy> = enumOf<UserMatchPolicy>(['accept-and-record', 'reject']);
+export const startTlsPolicy: ValueParser<'required' | 'none'> = enumOf<'required' | 'none'>(['required', 'none']);
 
 export const timeOfDay: ValueParser<TimeOfDay> = (text) => {
   const allowed = 'a time of day as HHMM, 0000 to 2359';
@@ -87,9 +89,17 @@ export const queueName: ValueParser<string> = (text) =>
     ? ok(text)
     : bad('a print queue name: 1 to 127 characters, no spaces, "/", "\\" or "#"');
 
-export function absoluteFilePath(platform: Platform): ValueParser<string> {
+const LOG_EXAMPLE = { win32: 'C:\\ProgramData\\PullPrint\\pullprint.log', posix: '/var/log/pullprint.log' };
+/** The example shown for certificate, key and CA files. */
+export const PEM_EXAMPLE = { win32: 'C:\\ProgramData\\PullPrint\\corp-ca.pem', posix: '/etc/pullprint/corp-ca.pem' };
+
+/**
+ * A path checked for its form only: whether the file exists is not checked when the
+ * configuration is read (the subsystem that opens it reports that, when it is needed).
+ */
+export function absoluteFilePath(platform: Platform, examples: { readonly win32: string; readonly posix: string } = LOG_EXAMPLE): ValueParser<string> {
   const p = platform === 'win32' ? win32 : posix;
-  const example = platform === 'win32' ? 'C:\\ProgramData\\PullPrint\\pullprint.log' : '/var/log/pullprint.log';
+  const example = platform === 'win32' ? examples.win32 : examples.posix;
   return (text) => {
     if (text.length === 0 || hasControl(text)) return bad(`an absolute file path, e.g. ${example}`);
     if (!p.isAbsolute(text) || (platform === 'win32' && !/^([A-Za-z]:[\\/]|\\\\)/.test(text))) {
@@ -101,7 +111,7 @@ export function absoluteFilePath(platform: Platform): ValueParser<string> {
   };
 }
 
-function hasControl(text: string): boolean {
+export function hasControl(text: string): boolean {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text);
 }

@@ -11,7 +11,7 @@ export const DEFAULT_USER_FILTER = '(|(userPrincipalName={user})(mail={user})(sA
 export const DEFAULT_ATTRIBUTE = 'otherLoginWorkstations';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
-const MAX_TIMEOUT_MS = 120_000;
+const MAX_TIMEOUT_MS = 600_000;
 
 export interface DirectorySettingsInput {
   readonly urls: readonly string[];

@@ -16,6 +16,10 @@ describe('describeConfig', () => {
     assert.deepEqual(byPath.get('LocalMode/CaptureSettings/LoopbackPort'), { path: 'LocalMode/CaptureSettings/LoopbackPort', value: 9167, source: 'default' });
     assert.equal(byPath.get('LocalMode/ReleaseSettings/EsfListenerPort')?.value, 9443);
     assert.equal(byPath.get('LocalMode/ReleaseSettings/UseSSL')?.value, true);
+    assert.deepEqual(byPath.get('LocalMode/ReleaseSettings/ListenAddress'), { path: 'LocalMode/ReleaseSettings/ListenAddress', value: '::', source: 'default' });
+    assert.equal(byPath.get('LocalMode/ReleaseSettings/CertificateFile')?.value, null);
+    assert.equal(byPath.get('LocalMode/ReleaseSettings/KeyFile')?.value, null);
+    assert.equal(byPath.get('DeleteJobTrackerSettings/ServerSettings/CAFile')?.value, null);
     assert.equal(byPath.get('Logger/LoggingEnabled')?.value, false);
     assert.equal(byPath.get('Logger/LogFilePath')?.value, '/home/ann/.local/state/pullprint/pullprint.log');
     assert.deepEqual(byPath.get('DeleteJobTrackerSettings/SendInterval/Daily')?.value, ['1200']);
@@ -58,5 +62,43 @@ describe('describeConfig', () => {
     </Configuration>`;
     const described = describeConfig(parseConfig(xml, { platform: 'linux', paths })).map((e) => e.path).filter((p) => !p.startsWith('('));
     assert.deepEqual([...described].sort(), leafPaths().sort());
+  });
+
+  test('the additions: scopes as written, timeouts in seconds, URLs one by one, an absent Directory as no URL and nulls', () => {
+    const xml = [
+      '<Configuration>',
+      '  <LPMServerlessADSettings><ServerSettings><Directory>',
+      '    <URL>ldaps://dc1.corp.example</URL>',
+      '    <URL>ldaps://dc2.corp.example</URL>',
+      '    <BaseDN>DC=corp,DC=example</BaseDN>',
+      '    <OperationTimeoutSeconds>30</OperationTimeoutSeconds>',
+      '  </Directory></ServerSettings></LPMServerlessADSettings>',
+      '  <LPMServerSettings>',
+      '    <ServerSettings><ServerIP>a.example.com</ServerIP></ServerSettings>',
+      '    <IDPServerSettings><ServerIP>b.example.com</ServerIP><Scopes>openid  email</Scopes><Resource>print-api</Resource></IDPServerSettings>',
+      '  </LPMServerSettings>',
+      '</Configuration>',
+    ].join('\n');
+    const entries = describeConfig(parseConfig(xml, { platform: 'linux', paths }));
+    const get = (p: string) => entries.find((e) => e.path === p);
+    const D = 'LPMServerlessADSettings/ServerSettings/Directory';
+    const I = 'LPMServerSettings/IDPServerSettings';
+    assert.deepEqual(get(`${D}/URL[2]`), { path: `${D}/URL[2]`, value: 'ldaps://dc2.corp.example', source: 'file:4' });
+    assert.equal(get(`${D}/URL`), undefined);
+    assert.deepEqual(get(`${D}/OperationTimeoutSeconds`), { path: `${D}/OperationTimeoutSeconds`, value: 30, source: 'file:6' });
+    assert.deepEqual(get(`${D}/ConnectTimeoutSeconds`), { path: `${D}/ConnectTimeoutSeconds`, value: 5, source: 'default' });
+    assert.deepEqual(get(`${D}/StartTLS`)?.value, 'required');
+    assert.deepEqual(get(`${I}/Scopes`), { path: `${I}/Scopes`, value: 'openid email', source: 'file:10' });
+    assert.deepEqual(get(`${I}/Resource`)?.value, 'print-api');
+    assert.deepEqual(get(`${I}/ClientId`), { path: `${I}/ClientId`, value: 'pullprint', source: 'default' });
+    assert.deepEqual(get(`${I}/UserMatchPolicy`)?.value, 'accept-and-record');
+    assert.deepEqual(get('LPMServerSettings/ServerSettings/CAFile'), { path: 'LPMServerSettings/ServerSettings/CAFile', value: null, source: 'default' });
+
+    const none = describeConfig(parseConfig('<Configuration><LPMServerlessADSettings/></Configuration>', { platform: 'linux', paths }));
+    const dir = none.filter((e) => e.path.startsWith(`${D}/`));
+    assert.deepEqual(dir.map((e) => [e.path.slice(D.length + 1), e.value]), [
+      ['URL', []], ['BaseDN', null], ['UserFilter', null], ['BindDNTemplate', null], ['StartTLS', null], ['CAFile', null],
+      ['ConnectTimeoutSeconds', null], ['OperationTimeoutSeconds', null],
+    ]);
   });
 });

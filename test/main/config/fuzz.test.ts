@@ -11,9 +11,11 @@ import { resolvePaths } from '../../../main/config/paths.js';
 const FIXTURES = join(process.env.PULLPRINT_REPO_ROOT ?? process.cwd(), 'test/fixtures/config');
 const read = (f: string): string => readFileSync(join(FIXTURES, f), 'utf8');
 // The samples with their one fatal mistake each corrected, so that mutants can load too.
-const SEEDS: readonly [string, 'win32' | 'darwin'][] = [
+const SEEDS: readonly [string, 'win32' | 'darwin' | 'linux'][] = [
   [read('guide-windows.xml').replace('\n</DeleteEmptyFolderSetting>', '\n</DeleteEmptyUserFolderSetting>'), 'win32'],
   [read('guide-macos.xml').replace(/(<LPMServerlessSettings>\s*<CaptureSettings>\s*<LoopbackPort>)9167/, '$19169'), 'darwin'],
+  // Every PullPrint addition, so that mutations reach their parsers too.
+  [read('additions.xml'), 'linux'],
 ];
 const ITERATIONS = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? 3000);
 const paths = resolvePaths({ env: {}, platform: 'linux', homedir: '/home/ann', cwd: '/' });

@@ -59,9 +59,13 @@ describe('the Windows sample', () => {
     assert.ok(hybrid.kind === 'hybrid' && cloud.kind === 'cloud');
     assert.deepEqual(hybrid.capture, { loopbackPort: 9167, printJobFileNameFormat: '%d_%i.prn', maxJobSizeBytes: 4096 * 1024 * 1024, idleTimeoutSeconds: 120, maxConnections: 64 });
     assert.deepEqual(hybrid.client, { printAndKeepLifespanHours: 48, unprintedJobsLifespanHours: 48 });
-    assert.deepEqual(hybrid.release, { esfListenerPort: 9443, useSsl: true });
-    assert.deepEqual(hybrid.server, { host: 'apis.us.iss.lexmark.com', path: '/cpm', port: 443, useSsl: true });
-    assert.deepEqual(hybrid.idp, { host: 'idp.us.iss.lexmark.com', path: '', port: 443, useSsl: true });
+    // The PullPrint additions are not in the sample: each takes its default.
+    assert.deepEqual(hybrid.release, { esfListenerPort: 9443, useSsl: true, certificateFile: null, keyFile: null, listenAddress: '::' });
+    assert.deepEqual(hybrid.server, { host: 'apis.us.iss.lexmark.com', path: '/cpm', port: 443, useSsl: true, caFile: null });
+    assert.deepEqual(hybrid.idp, {
+      host: 'idp.us.iss.lexmark.com', path: '', port: 443, useSsl: true,
+      clientId: 'pullprint', scopes: ['openid', 'email', 'profile', 'offline_access'], caFile: null, resource: null, userMatchPolicy: 'accept-and-record',
+    });
     assert.equal(hybrid.apiVersion, '3.0');
     assert.equal(cloud.capture.loopbackPort, 9168);
     assert.deepEqual(cloud.server, hybrid.server);
@@ -94,8 +98,9 @@ describe('the macOS sample', () => {
     assert.equal(issue.column, 5);
     assert.equal(issue.found, '9167');
     assert.match(issue.message, new RegExp(`clashes with LPMServerlessADSettings/CaptureSettings/LoopbackPort \\(line ${adLine}, column 7\\)`));
-    // The warnings found on the way travel with the error.
+    // The warnings found on the way travel with the error, the missing Directory group's too.
     assert.ok(err.warnings.some((w) => w.includes('<ServiceAccountUsername> accepted as <ServiceAccountUserName>')));
+    assert.ok(err.warnings.some((w) => w.includes('Serverless AD without ServerSettings/Directory')));
   });
 
   test('with the Hybrid capture port moved it loads all three modes and keeps every other value of the sample', () => {
@@ -107,11 +112,15 @@ describe('the macOS sample', () => {
     assert.ok(ad.kind === 'serverless-ad' && hybrid.kind === 'hybrid' && cloud.kind === 'cloud');
     assert.deepEqual([ad.capture.loopbackPort, hybrid.capture.loopbackPort, cloud.capture.loopbackPort], [9167, 9169, 9168]);
     assert.deepEqual(c.modes.map((m) => m.capture.printJobFileNameFormat), ['%d_%i.ps', '%d_%i.ps', '%d_%i.ps']);
-    assert.deepEqual(ad.release, { esfListenerPort: 9443, useSsl: true });
-    assert.deepEqual(ad.server, { activeDirectoryUserProperty: 'otherLoginWorkstations', serviceAccountUserName: null });
+    const noCertificate = { certificateFile: null, keyFile: null, listenAddress: '::' };
+    assert.deepEqual(ad.release, { esfListenerPort: 9443, useSsl: true, ...noCertificate });
+    // The sample has no Directory group: it loads, with directory null and a warning (below).
+    assert.deepEqual(ad.server, { activeDirectoryUserProperty: 'otherLoginWorkstations', serviceAccountUserName: null, directory: null });
     assert.equal(ad.adWrite.option, 'AtStartupAndPrintTime');
-    assert.deepEqual(hybrid.release, { esfListenerPort: 443, useSsl: true });
-    assert.deepEqual(hybrid.server, { host: 'apis.us.iss.lexmark.com', path: '/cpm', port: 443, useSsl: true });
+    assert.deepEqual(hybrid.release, { esfListenerPort: 443, useSsl: true, ...noCertificate });
+    assert.deepEqual(hybrid.server, { host: 'apis.us.iss.lexmark.com', path: '/cpm', port: 443, useSsl: true, caFile: null });
+    assert.equal(hybrid.idp.clientId, 'pullprint');
+    assert.equal(cloud.idp.userMatchPolicy, 'accept-and-record');
     assert.deepEqual(c.logger, { logFilePath: '/var/tmp/lpmc.log', loggingEnabled: false });
     assert.deepEqual(c.tracker, {
       present: true,
@@ -123,13 +132,17 @@ describe('the macOS sample', () => {
         daily: [{ hour: 12, minute: 0 }, { hour: 23, minute: 0 }],
         weekly: { days: [2, 3, 4, 5, 6], hours: [{ hour: 10, minute: 0 }, { hour: 15, minute: 0 }] },
       },
-      server: { host: '0.0.0.0', port: 9780, ssl: false },
+      server: { host: '0.0.0.0', port: 9780, ssl: false, caFile: null },
       siteName: null,
     });
     const stray = c.warnings.filter((w) => w.includes('stray ">"'));
     assert.equal(stray.length, 6);
     const alias = c.warnings.filter((w) => w.includes('accepted as'));
     assert.deepEqual(alias, [`guide-macos.xml:${lineOf(fixed, '<ServiceAccountUsername></ServiceAccountUsername>')}:7: <ServiceAccountUsername> accepted as <ServiceAccountUserName> (the spelling found in the administrator's guide); please write <ServiceAccountUserName>`]);
-    assert.equal(c.warnings.length, 7, c.warnings.join('\n'));
+    const serverSettings = lineOf(fixed, '<ServerSettings>');
+    assert.deepEqual(c.warnings.filter((w) => w.includes('Directory')), [
+      `guide-macos.xml:${serverSettings}:5: Serverless AD without ServerSettings/Directory: the workstation address is not published and printers' service-account checks cannot be verified`,
+    ]);
+    assert.equal(c.warnings.length, 8, c.warnings.join('\n'));
   });
 });

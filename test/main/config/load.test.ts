@@ -85,7 +85,7 @@ describe('loadConfig', () => {
         kind: 'local',
         capture: { loopbackPort: 9167, printJobFileNameFormat: '%d_%i.ps', maxJobSizeBytes: 4096 * 1024 * 1024, idleTimeoutSeconds: 120, maxConnections: 64 },
         client: { printAndKeepLifespanHours: 48, unprintedJobsLifespanHours: 48 },
-        release: { esfListenerPort: 9443, useSsl: true },
+        release: { esfListenerPort: 9443, useSsl: true, certificateFile: null, keyFile: null, listenAddress: '::' },
       }]);
       assert.deepEqual(c.warnings, []);
       assert.equal(c.tracker.present, false);

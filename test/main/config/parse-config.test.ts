@@ -1,113 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, type ConfigIssue } from '../../../main/config/config-error.js';
-import { parseConfig } from '../../../main/config/parse-config.js';
-import { resolvePaths } from '../../../main/config/paths.js';
 import { leafPaths } from '../../../main/config/schema.js';
 import type { Config, Platform } from '../../../main/config/types.js';
-
-// ---- helpers -------------------------------------------------------------------------
-
-const HOME: Record<Platform, string> = { win32: 'C:\\Users\\ann', darwin: '/Users/ann', linux: '/home/ann' };
-const pathsFor = (platform: Platform) => resolvePaths({ env: {}, platform, homedir: HOME[platform], cwd: platform === 'win32' ? 'C:\\' : '/' });
-
-function parse(xml: string, platform: Platform = 'linux'): Config {
-  return parseConfig(xml, { platform, paths: pathsFor(platform), fileName: 'configuration.xml' });
-}
-
-function errorOf(xml: string, platform: Platform = 'linux'): ConfigError {
-  try {
-    parse(xml, platform);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    assert.equal(err.code, 'CONFIG_INVALID');
-    return err;
-  }
-  return assert.fail('expected a ConfigError');
-}
-
-const issuesOf = (xml: string, platform: Platform = 'linux'): readonly ConfigIssue[] => errorOf(xml, platform).issues;
-
-type Values = Record<string, string | readonly string[] | null>;
-
-/**
- * A configuration document from element paths: `{ 'Logger/LoggingEnabled': 'true' }`.
- * null writes an empty element; an array repeats the element. One element per line.
- */
-function doc(values: Values): string {
-  type Node = Map<string, Node | readonly string[] | null>;
-  const root: Node = new Map();
-  for (const [path, v] of Object.entries(values)) {
-    const parts = path.split('/');
-    let cur = root;
-    for (const p of parts.slice(0, -1)) {
-      const next = cur.get(p);
-      if (next instanceof Map) cur = next;
-      else {
-        const m: Node = new Map();
-        cur.set(p, m);
-        cur = m;
-      }
-    }
-    const last = parts[parts.length - 1];
-    if (!(cur.get(last) instanceof Map)) cur.set(last, v === null ? null : typeof v === 'string' ? [v] : v);
-  }
-  const render = (node: Node, indent: string): string[] => [...node.entries()].flatMap(([name, v]) => {
-    if (v === null) return [`${indent}<${name}/>`];
-    if (v instanceof Map) return [`${indent}<${name}>`, ...render(v, `${indent}  `), `${indent}</${name}>`];
-    return (v as readonly string[]).map((x) => `${indent}<${name}>${x}</${name}>`);
-  });
-  return ['<?xml version="1.0" encoding="utf-8"?>', '<Configuration>', ...render(root, '  '), '</Configuration>', ''].join('\n');
-}
-
-/** 1-based line and column of the first occurrence of `needle`, computed independently of the code under test. */
-function positionOf(xml: string, needle: string): { line: number; column: number } {
-  const index = xml.indexOf(needle);
-  assert.ok(index >= 0, `${needle} not in document`);
-  return lineColumnAt(xml, index);
-}
-
-function lineColumnAt(xml: string, index: number): { line: number; column: number } {
-  const before = xml.slice(0, index).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-
-/** Like positionOf, but finds the element by its path: each group's open tag is found in turn. */
-function positionAt(xml: string, path: string, value: string): { line: number; column: number } {
-  const parts = path.split('/');
-  let from = 0;
-  for (const group of parts.slice(0, -1)) {
-    from = xml.indexOf(`<${group}>`, from);
-    assert.ok(from >= 0, `<${group}> not in document`);
-  }
-  const leaf = parts[parts.length - 1];
-  const at = xml.indexOf(`<${leaf}>${value}</${leaf}>`, from);
-  assert.ok(at >= 0, `${path} = ${value} not in document`);
-  return lineColumnAt(xml, at);
-}
-
-const HYBRID_SERVERS: Values = {
-  'LPMServerlessSettings/ServerSettings/ServerIP': 'print.example.com/api',
-  'LPMServerlessSettings/ServerAPISettings/IDPServerSettings/ServerIP': 'idp.example.com',
-};
-const CLOUD_SERVERS: Values = {
-  'LPMServerSettings/ServerSettings/ServerIP': 'print.example.com/api',
-  'LPMServerSettings/IDPServerSettings/ServerIP': 'idp.example.com',
-};
-/** The smallest document enabling each section (Hybrid and Cloud need their two servers). */
-const SECTION_BASE: Record<string, Values> = {
-  LPMServerlessADSettings: { LPMServerlessADSettings: null },
-  LPMServerlessSettings: HYBRID_SERVERS,
-  LPMServerSettings: CLOUD_SERVERS,
-};
-const baseFor = (path: string): Values => SECTION_BASE[path.split('/')[0]] ?? {};
-
-const PLATFORMS: readonly Platform[] = ['win32', 'darwin', 'linux'];
-const modeOf = (c: Config, kind: string) => {
-  const m = c.modes.find((x) => x.kind === kind);
-  assert.ok(m, `mode ${kind} enabled`);
-  return m as never;
-};
+import {
+  AD, baseFor, CL, CLOUD_SERVERS, DIRECTORY, doc, errorOf, HY, HYBRID_SERVERS, issuesOf, modeOf, NO_DIRECTORY, parse, PLATFORMS,
+  positionAt, positionOf, TR, type AdMode, type ClMode, type HyMode, type Values,
+} from './config-doc.js';
 
 // ---- defaults ------------------------------------------------------------------------
 
@@ -137,31 +35,50 @@ function captureRows(section: string, kind: string, port: number): DefaultRow[] 
 }
 
 function heldRows(section: string, kind: string): DefaultRow[] {
-  type Held = { client: { printAndKeepLifespanHours: number; unprintedJobsLifespanHours: number }; release: { esfListenerPort: number; useSsl: boolean } };
-  const m = (c: Config) => modeOf(c, kind) as Held;
+  const m = (c: Config) => modeOf(c, kind) as AdMode | HyMode;
   return [
     { path: `${section}/ClientSettings/PrintAndKeepLifespan`, get: (c) => m(c).client.printAndKeepLifespanHours, expected: 48 },
     { path: `${section}/ClientSettings/UnprintedJobsLifespan`, get: (c) => m(c).client.unprintedJobsLifespanHours, expected: 48 },
     { path: `${section}/ReleaseSettings/EsfListenerPort`, get: (c) => m(c).release.esfListenerPort, expected: 9443 },
     { path: `${section}/ReleaseSettings/UseSSL`, get: (c) => m(c).release.useSsl, expected: true },
+    { path: `${section}/ReleaseSettings/CertificateFile`, get: (c) => m(c).release.certificateFile, expected: null },
+    { path: `${section}/ReleaseSettings/KeyFile`, get: (c) => m(c).release.keyFile, expected: null },
+    { path: `${section}/ReleaseSettings/ListenAddress`, get: (c) => m(c).release.listenAddress, expected: '::' },
   ];
 }
 
 function remoteRows(at: string, kind: string, which: 'server' | 'idp'): DefaultRow[] {
-  const m = (c: Config) => (modeOf(c, kind) as Record<string, { port: number; useSsl: boolean }>)[which];
+  const m = (c: Config) => (modeOf(c, kind) as HyMode | ClMode)[which];
   return [
     { path: `${at}/ServerPort`, get: (c) => m(c).port, expected: 443 },
     { path: `${at}/UseSSL`, get: (c) => m(c).useSsl, expected: true },
+    { path: `${at}/CAFile`, get: (c) => m(c).caFile, expected: null },
   ];
 }
 
-const AD = 'LPMServerlessADSettings';
-const HY = 'LPMServerlessSettings';
-const CL = 'LPMServerSettings';
-const TR = 'DeleteJobTrackerSettings';
-type AdMode = Extract<Config['modes'][number], { kind: 'serverless-ad' }>;
-type HyMode = Extract<Config['modes'][number], { kind: 'hybrid' }>;
-type ClMode = Extract<Config['modes'][number], { kind: 'cloud' }>;
+function idpRows(at: string, kind: string): DefaultRow[] {
+  const m = (c: Config) => (modeOf(c, kind) as HyMode | ClMode).idp;
+  return [
+    ...remoteRows(at, kind, 'idp'),
+    { path: `${at}/ClientId`, get: (c) => m(c).clientId, expected: 'pullprint' },
+    { path: `${at}/Scopes`, get: (c) => m(c).scopes, expected: ['openid', 'email', 'profile', 'offline_access'] },
+    { path: `${at}/Resource`, get: (c) => m(c).resource, expected: null },
+    { path: `${at}/UserMatchPolicy`, get: (c) => m(c).userMatchPolicy, expected: 'accept-and-record' },
+  ];
+}
+
+/** Read when the Directory group is present (with its URL and BaseDN). */
+function directoryRows(): DefaultRow[] {
+  const d = (c: Config) => (modeOf(c, 'serverless-ad') as AdMode).server.directory;
+  return [
+    { path: `${DIRECTORY}/UserFilter`, get: (c) => d(c)?.userFilter, expected: '(|(userPrincipalName={user})(mail={user})(sAMAccountName={user})(uid={user}))' },
+    { path: `${DIRECTORY}/BindDNTemplate`, get: (c) => d(c)?.bindDnTemplate, expected: null },
+    { path: `${DIRECTORY}/StartTLS`, get: (c) => d(c)?.startTls, expected: 'required' },
+    { path: `${DIRECTORY}/CAFile`, get: (c) => d(c)?.caFile, expected: null },
+    { path: `${DIRECTORY}/ConnectTimeoutSeconds`, get: (c) => d(c)?.connectTimeoutMs, expected: 5000 },
+    { path: `${DIRECTORY}/OperationTimeoutSeconds`, get: (c) => d(c)?.operationTimeoutMs, expected: 10000 },
+  ];
+}
 
 const DEFAULT_ROWS: readonly DefaultRow[] = [
   { path: 'Logger/LogFilePath', get: (c) => c.logger.logFilePath, expected: LOG_DEFAULT },
@@ -170,15 +87,16 @@ const DEFAULT_ROWS: readonly DefaultRow[] = [
   ...heldRows(AD, 'serverless-ad'),
   { path: `${AD}/ServerSettings/ActiveDirectoryUserProperty`, get: (c) => (modeOf(c, 'serverless-ad') as AdMode).server.activeDirectoryUserProperty, expected: 'otherLoginWorkstations' },
   { path: `${AD}/ServerSettings/ServiceAccountUserName`, get: (c) => (modeOf(c, 'serverless-ad') as AdMode).server.serviceAccountUserName, expected: null },
+  ...directoryRows(),
   { path: `${AD}/ADWriteSettings/ADWriteOption`, get: (c) => (modeOf(c, 'serverless-ad') as AdMode).adWrite.option, expected: 'AtPrintTime' },
   ...captureRows(HY, 'hybrid', 9167),
   ...heldRows(HY, 'hybrid'),
   ...remoteRows(`${HY}/ServerSettings`, 'hybrid', 'server'),
   { path: `${HY}/ServerAPISettings/APIVersion`, get: (c) => (modeOf(c, 'hybrid') as HyMode).apiVersion, expected: '3.0' },
-  ...remoteRows(`${HY}/ServerAPISettings/IDPServerSettings`, 'hybrid', 'idp'),
+  ...idpRows(`${HY}/ServerAPISettings/IDPServerSettings`, 'hybrid'),
   ...captureRows(CL, 'cloud', 9168),
   ...remoteRows(`${CL}/ServerSettings`, 'cloud', 'server'),
-  ...remoteRows(`${CL}/IDPServerSettings`, 'cloud', 'idp'),
+  ...idpRows(`${CL}/IDPServerSettings`, 'cloud'),
   { path: `${CL}/APIVersion`, get: (c) => (modeOf(c, 'cloud') as ClMode).apiVersion, expected: '3.0' },
   { path: `${TR}/TrackDeletedJob`, get: (c) => c.tracker.trackDeletedJob, expected: true },
   { path: `${TR}/SendImmediately`, get: (c) => c.tracker.sendImmediately, expected: true },
@@ -190,6 +108,7 @@ const DEFAULT_ROWS: readonly DefaultRow[] = [
   { path: `${TR}/ServerSettings/ServerIP`, get: (c) => c.tracker.server.host, expected: '0.0.0.0' },
   { path: `${TR}/ServerSettings/ServerPort`, get: (c) => c.tracker.server.port, expected: 9780 },
   { path: `${TR}/ServerSettings/ServerSSL`, get: (c) => c.tracker.server.ssl, expected: false },
+  { path: `${TR}/ServerSettings/CAFile`, get: (c) => c.tracker.server.caFile, expected: null },
   { path: `${TR}/OtherSettings/SiteName`, get: (c) => c.tracker.siteName, expected: null },
   { path: 'LateBindingSettings/LateBindingEnabled', get: (c) => c.lateBinding.enabled, expected: false },
   { path: 'DeleteEmptyUserFolderSetting/DeleteEmptyUserFolders', get: (c) => c.deleteEmptyUserFolders.enabled, expected: false },
@@ -214,11 +133,21 @@ describe('defaults: every element, every platform', () => {
     }
   }
 
-  test('the table covers every element of the schema except the required server addresses', () => {
+  test('the table covers every element of the schema except the required server addresses and Directory/URL, BaseDN', () => {
     const covered = new Set(DEFAULT_ROWS.map((r) => r.path));
-    const required = leafPaths().filter((p) => /^(LPMServerlessSettings|LPMServerSettings)\/.*ServerIP$/.test(p));
+    const required = leafPaths().filter((p) => /^(LPMServerlessSettings|LPMServerSettings)\/.*ServerIP$|\/Directory\/(URL|BaseDN)$/.test(p));
     assert.deepEqual(leafPaths().filter((p) => !covered.has(p)).sort(), required.sort());
-    assert.equal(required.length, 4);
+    assert.equal(required.length, 6);
+  });
+
+  test('without a Directory group, directory is null and the config carries a warning at ServerSettings (or the section)', () => {
+    for (const xml of [doc({ [AD]: null }), doc({ [`${AD}/ServerSettings/ServiceAccountUserName`]: 'svc-print' })]) {
+      const c = parse(xml);
+      assert.equal((modeOf(c, 'serverless-ad') as AdMode).server.directory, null);
+      const at = xml.includes('<ServerSettings>') ? positionOf(xml, '<ServerSettings>') : positionOf(xml, `<${AD}/>`);
+      assert.deepEqual(c.warnings, [`configuration.xml:${at.line}:${at.column}: ${NO_DIRECTORY}`]);
+      assert.equal(c.sources[`${DIRECTORY}/UserFilter`], undefined);
+    }
   });
 });
 
@@ -241,6 +170,7 @@ describe('every element is read from the file', () => {
       [`${TR}/ServerSettings/ServerIP`]: 'reports.example.com',
       [`${TR}/ServerSettings/ServerPort`]: '9781',
       [`${TR}/ServerSettings/ServerSSL`]: 'TRUE',
+      [`${TR}/ServerSettings/CAFile`]: '/etc/pullprint/reports-ca.pem',
       [`${TR}/OtherSettings/SiteName`]: 'Lyon &amp; Co',
       'LateBindingSettings/LateBindingEnabled': 'True',
       'DeleteEmptyUserFolderSetting/DeleteEmptyUserFolders': 'true',
@@ -250,6 +180,14 @@ describe('every element is read from the file', () => {
       [`${AD}/ServerSettings/ActiveDirectoryUserProperty`]: 'extensionAttribute7',
       [`${AD}/ServerSettings/ServiceAccountUserName`]: 'CORP\\svc-print',
       [`${AD}/ADWriteSettings/ADWriteOption`]: 'atstartup',
+      [`${DIRECTORY}/URL`]: ['LDAPS://DC1.Corp.Example:636', 'ldaps://[2001:DB8::5]'],
+      [`${DIRECTORY}/BaseDN`]: 'OU=People, DC=corp,DC=example',
+      [`${DIRECTORY}/UserFilter`]: '(&amp;(objectClass=user)(sAMAccountName={user}))',
+      [`${DIRECTORY}/BindDNTemplate`]: 'CORP\\{user}',
+      [`${DIRECTORY}/StartTLS`]: 'None',
+      [`${DIRECTORY}/CAFile`]: '/etc/pullprint/corp-ca.pem',
+      [`${DIRECTORY}/ConnectTimeoutSeconds`]: '3',
+      [`${DIRECTORY}/OperationTimeoutSeconds`]: '600',
       [`${HY}/ServerAPISettings/APIVersion`]: '4.1',
       [`${CL}/APIVersion`]: '4.2',
     };
@@ -265,18 +203,36 @@ describe('every element is read from the file', () => {
         sample[`${section}/ClientSettings/UnprintedJobsLifespan`] = '72';
         sample[`${section}/ReleaseSettings/EsfListenerPort`] = String(port++);
         sample[`${section}/ReleaseSettings/UseSSL`] = 'false';
+        sample[`${section}/ReleaseSettings/CertificateFile`] = `/etc/pullprint/${kind}.crt`;
+        sample[`${section}/ReleaseSettings/KeyFile`] = `/etc/pullprint/${kind}.key`;
+        sample[`${section}/ReleaseSettings/ListenAddress`] = section === AD ? '192.0.2.10' : '2001:DB8::10';
       }
     }
     for (const at of [`${HY}/ServerSettings`, `${HY}/ServerAPISettings/IDPServerSettings`, `${CL}/ServerSettings`, `${CL}/IDPServerSettings`]) {
-      sample[`${at}/ServerIP`] = `[2001:DB8::${port.toString(16).toUpperCase()}]/p/`;
-      sample[`${at}/ServerPort`] = String(port++);
+      const n = port++;
+      sample[`${at}/ServerIP`] = `[2001:DB8::${n.toString(16).toUpperCase()}]/p/`;
+      sample[`${at}/ServerPort`] = String(n);
       sample[`${at}/UseSSL`] = 'false';
+      sample[`${at}/CAFile`] = `/etc/pullprint/ca-${n}.pem`;
+      if (at.endsWith('IDPServerSettings')) {
+        sample[`${at}/ClientId`] = `client-${n}`;
+        sample[`${at}/Scopes`] = 'email openid api://print/jobs.read';
+        sample[`${at}/Resource`] = at.startsWith(HY) ? 'https://print-api.example.com' : 'print-api';
+        sample[`${at}/UserMatchPolicy`] = 'Reject';
+      }
     }
     assert.deepEqual(Object.keys(sample).sort(), leafPaths().sort(), 'the sample names every schema element');
     Object.assign(values, sample);
     const xml = doc(values);
     const c = parse(xml);
-    assert.deepEqual(c.warnings, []);
+    // The only warnings: every release certificate and every CA file is unused, TLS being off.
+    const unused = c.warnings.map((w) => w.replace(/^configuration\.xml:\d+:\d+: /, '')).sort();
+    assert.deepEqual(unused, [
+      `${AD}/ReleaseSettings/CertificateFile and KeyFile are not used: UseSSL is false`,
+      `${HY}/ReleaseSettings/CertificateFile and KeyFile are not used: UseSSL is false`,
+      ...[`${HY}/ServerSettings`, `${HY}/ServerAPISettings/IDPServerSettings`, `${CL}/ServerSettings`, `${CL}/IDPServerSettings`]
+        .map((at) => `${at}/CAFile: ${sample[`${at}/CAFile`] as string} is not used: UseSSL is false`),
+    ].sort());
     for (const path of leafPaths()) {
       const v = sample[path];
       const first = Array.isArray(v) ? v[0] : v;
@@ -287,18 +243,41 @@ describe('every element is read from the file', () => {
     assert.deepEqual(c.logger, { logFilePath: '/var/log/pp/pp.log', loggingEnabled: 'debug' });
     assert.deepEqual(ad.capture, { loopbackPort: 20000, printJobFileNameFormat: 'ad-%u-%pq-%pd-%d-%i-100%%.job', maxJobSizeBytes: 512 * 1024 * 1024, idleTimeoutSeconds: 30, maxConnections: 8 });
     assert.deepEqual(ad.client, { printAndKeepLifespanHours: 12, unprintedJobsLifespanHours: 72 });
-    assert.deepEqual(ad.release, { esfListenerPort: 20001, useSsl: false });
-    assert.deepEqual(ad.server, { activeDirectoryUserProperty: 'extensionAttribute7', serviceAccountUserName: 'CORP\\svc-print' });
+    assert.deepEqual(ad.release, {
+      esfListenerPort: 20001, useSsl: false, certificateFile: '/etc/pullprint/ad.crt', keyFile: '/etc/pullprint/ad.key', listenAddress: '192.0.2.10',
+    });
+    assert.deepEqual(ad.server, {
+      activeDirectoryUserProperty: 'extensionAttribute7',
+      serviceAccountUserName: 'CORP\\svc-print',
+      directory: {
+        urls: ['ldaps://dc1.corp.example:636', 'ldaps://[2001:db8::5]'],
+        baseDn: 'OU=People, DC=corp,DC=example',
+        userFilter: '(&(objectClass=user)(sAMAccountName={user}))',
+        bindDnTemplate: 'CORP\\{user}',
+        startTls: 'none',
+        caFile: '/etc/pullprint/corp-ca.pem',
+        connectTimeoutMs: 3000,
+        operationTimeoutMs: 600_000,
+      },
+    });
     assert.deepEqual(ad.adWrite, { option: 'AtStartup' });
     assert.equal(hy.capture.loopbackPort, 20002);
     assert.equal(hy.release.esfListenerPort, 20003);
+    assert.equal(hy.release.listenAddress, '2001:db8::10');
     assert.equal(hy.apiVersion, '4.1');
-    assert.deepEqual(hy.server, { host: '[2001:db8::4e25]', path: '/p', port: 20005, useSsl: false });
-    assert.deepEqual(hy.idp, { host: '[2001:db8::4e26]', path: '/p', port: 20006, useSsl: false });
+    assert.deepEqual(hy.server, { host: '[2001:db8::4e25]', path: '/p', port: 20005, useSsl: false, caFile: '/etc/pullprint/ca-20005.pem' });
+    const idp = { scopes: ['email', 'openid', 'api://print/jobs.read'], userMatchPolicy: 'reject' };
+    assert.deepEqual(hy.idp, {
+      host: '[2001:db8::4e26]', path: '/p', port: 20006, useSsl: false,
+      caFile: '/etc/pullprint/ca-20006.pem', clientId: 'client-20006', resource: 'https://print-api.example.com', ...idp,
+    });
     assert.equal(cl.capture.loopbackPort, 20004);
     assert.equal(cl.apiVersion, '4.2');
-    assert.deepEqual(cl.server, { host: '[2001:db8::4e27]', path: '/p', port: 20007, useSsl: false });
-    assert.deepEqual(cl.idp, { host: '[2001:db8::4e28]', path: '/p', port: 20008, useSsl: false });
+    assert.deepEqual(cl.server, { host: '[2001:db8::4e27]', path: '/p', port: 20007, useSsl: false, caFile: '/etc/pullprint/ca-20007.pem' });
+    assert.deepEqual(cl.idp, {
+      host: '[2001:db8::4e28]', path: '/p', port: 20008, useSsl: false,
+      caFile: '/etc/pullprint/ca-20008.pem', clientId: 'client-20008', resource: 'print-api', ...idp,
+    });
     assert.deepEqual(c.tracker, {
       present: true,
       trackDeletedJob: false,
@@ -309,7 +288,7 @@ describe('every element is read from the file', () => {
         daily: [{ hour: 6, minute: 30 }, { hour: 18, minute: 15 }],
         weekly: { days: [1, 7], hours: [{ hour: 0, minute: 0 }, { hour: 23, minute: 59 }] },
       },
-      server: { host: 'reports.example.com', port: 9781, ssl: true },
+      server: { host: 'reports.example.com', port: 9781, ssl: true, caFile: '/etc/pullprint/reports-ca.pem' },
       siteName: 'Lyon & Co',
     });
     assert.deepEqual(c.lateBinding, { enabled: true });
@@ -359,15 +338,65 @@ const INVALID_ROWS: readonly InvalidRow[] = [
     { path: `${s}/ClientSettings/UnprintedJobsLifespan`, value: '2.5', allowed: 'integer from 1' },
     ...portRows(`${s}/ReleaseSettings/EsfListenerPort`),
     { path: `${s}/ReleaseSettings/UseSSL`, value: 'yes', allowed: 'true or false', hint: 'write true or false' },
+    { path: `${s}/ReleaseSettings/CertificateFile`, value: 'certs/release.pem', allowed: 'absolute file path, e.g. /etc/pullprint/corp-ca.pem' },
+    { path: `${s}/ReleaseSettings/CertificateFile`, value: 'release.pem', allowed: 'C:\\ProgramData\\PullPrint\\corp-ca.pem', platform: 'win32' },
+    { path: `${s}/ReleaseSettings/KeyFile`, value: 'C:\\keys\\release.key', allowed: 'absolute file path', hint: 'Windows path' },
+    { path: `${s}/ReleaseSettings/KeyFile`, value: '/etc/pullprint/', allowed: 'absolute file path', hint: 'names a folder' },
+    { path: `${s}/ReleaseSettings/ListenAddress`, value: 'ws-042.corp.example', allowed: 'IPv4 or IPv6 address', hint: 'not a host name' },
+    { path: `${s}/ReleaseSettings/ListenAddress`, value: '[::1]', allowed: 'IPv4 or IPv6 address', hint: 'without brackets: ::1' },
+    { path: `${s}/ReleaseSettings/ListenAddress`, value: '192.0.2.10:9443', allowed: 'IPv4 or IPv6 address', hint: 'the port is EsfListenerPort' },
+    { path: `${s}/ReleaseSettings/ListenAddress`, value: '256.1.1.1', allowed: ':: or 0.0.0.0 for every interface' },
+    { path: `${s}/ReleaseSettings/ListenAddress`, value: '', allowed: 'IPv4 or IPv6 address' },
   ]),
   { path: `${AD}/ServerSettings/ActiveDirectoryUserProperty`, value: 'other Login', allowed: 'LDAP attribute name' },
   { path: `${AD}/ServerSettings/ServiceAccountUserName`, value: 'a&#10;b', allowed: 'text on one line' },
   { path: `${AD}/ADWriteSettings/ADWriteOption`, value: 'Always', allowed: 'AtStartup, AtPrintTime or AtStartupAndPrintTime' },
+  { path: `${DIRECTORY}/URL`, value: 'https://dc1.corp.example', allowed: 'ldaps://host[:port] or ldap://host[:port]', hint: '"https://" is not a directory scheme' },
+  { path: `${DIRECTORY}/URL`, value: 'dc1.corp.example', allowed: 'ldaps://host', hint: 'write ldaps://dc1.corp.example' },
+  { path: `${DIRECTORY}/URL`, value: 'ldaps://dc1.corp.example/DC=corp,DC=example', allowed: 'no path', hint: 'the search base is BaseDN' },
+  { path: `${DIRECTORY}/URL`, value: 'ldap://dc1.corp.example:0', allowed: 'no path', hint: 'the port must be 1 to 65535' },
+  { path: `${DIRECTORY}/URL`, value: 'ldaps://2001:db8::5', allowed: 'IPv6 in brackets', hint: 'write IPv6 addresses in brackets: ldaps://[2001:db8::5]' },
+  { path: `${DIRECTORY}/URL`, value: 'ldaps://admin@dc1.corp.example', allowed: 'no path', hint: 'no user name in the URL' },
+  { path: `${DIRECTORY}/URL`, value: '', allowed: 'ldaps://host[:port]' },
+  { path: `${DIRECTORY}/BaseDN`, value: 'corp.example', allowed: 'a distinguished name', hint: '"corp.example" is not attribute=value' },
+  { path: `${DIRECTORY}/BaseDN`, value: 'DC=corp,,DC=example', allowed: 'a distinguished name', hint: 'is not attribute=value' },
+  { path: `${DIRECTORY}/BaseDN`, value: 'OU=A\\B,DC=example', allowed: 'a distinguished name', hint: 'escapes nothing' },
+  { path: `${DIRECTORY}/BaseDN`, value: '', allowed: 'a distinguished name' },
+  { path: `${DIRECTORY}/UserFilter`, value: '(sAMAccountName=alice)', allowed: 'containing {user}', hint: '{user} marks where the sign-in name goes' },
+  { path: `${DIRECTORY}/UserFilter`, value: '(sAMAccountName={user}', allowed: 'RFC 4515', hint: '")" missing' },
+  { path: `${DIRECTORY}/UserFilter`, value: 'sAMAccountName={user}', allowed: 'RFC 4515', hint: '"(" expected at character 1' },
+  { path: `${DIRECTORY}/UserFilter`, value: '(|(uid={user})(mail={user}*))(x=1)', allowed: 'RFC 4515', hint: 'text after the closing' },
+  { path: `${DIRECTORY}/UserFilter`, value: '(cn=a(b){user})', allowed: 'RFC 4515', hint: 'write it as \\28' },
+  { path: `${DIRECTORY}/BindDNTemplate`, value: 'uid=alice,ou=people,dc=example,dc=com', allowed: 'containing {user}', hint: '{user} marks' },
+  { path: `${DIRECTORY}/BindDNTemplate`, value: '', allowed: 'a bind name containing {user}' },
+  { path: `${DIRECTORY}/StartTLS`, value: 'optional', allowed: 'required or none' },
+  { path: `${DIRECTORY}/CAFile`, value: 'corp-ca.pem', allowed: 'absolute file path' },
+  { path: `${DIRECTORY}/ConnectTimeoutSeconds`, value: '121', allowed: 'from 1 to 120 (seconds)' },
+  { path: `${DIRECTORY}/ConnectTimeoutSeconds`, value: '0', allowed: 'from 1 to 120 (seconds)' },
+  { path: `${DIRECTORY}/OperationTimeoutSeconds`, value: '601', allowed: 'from 1 to 600 (seconds)' },
+  { path: `${DIRECTORY}/OperationTimeoutSeconds`, value: '1.5', allowed: 'from 1 to 600', hint: 'whole numbers' },
   ...[`${HY}/ServerSettings`, `${HY}/ServerAPISettings/IDPServerSettings`, `${CL}/ServerSettings`, `${CL}/IDPServerSettings`].flatMap((at): InvalidRow[] => [
     { path: `${at}/ServerIP`, value: 'https://print.example.com/api', allowed: 'no scheme', hint: 'remove "https://" and write print.example.com/api' },
     { path: `${at}/ServerIP`, value: 'print.example.com:8443', allowed: 'no scheme or port', hint: 'put the port in ServerPort' },
     ...portRows(`${at}/ServerPort`),
     { path: `${at}/UseSSL`, value: 'ssl', allowed: 'true or false' },
+    { path: `${at}/CAFile`, value: 'ca.pem', allowed: 'absolute file path' },
+    { path: `${at}/CAFile`, value: '', allowed: 'absolute file path' },
+  ]),
+  ...[`${HY}/ServerAPISettings/IDPServerSettings`, `${CL}/IDPServerSettings`].flatMap((at): InvalidRow[] => [
+    { path: `${at}/ClientId`, value: 'pull print', allowed: '1 to 200 printable ASCII characters', hint: 'no spaces' },
+    { path: `${at}/ClientId`, value: 'c'.repeat(201), allowed: '1 to 200 printable ASCII characters' },
+    { path: `${at}/ClientId`, value: 'pullprint\u00e9', allowed: 'printable ASCII' },
+    { path: `${at}/Scopes`, value: 'email profile', allowed: 'including openid', hint: 'add openid' },
+    { path: `${at}/Scopes`, value: 'openid,email', allowed: 'separated by spaces', hint: 'separate scopes with spaces, not commas' },
+    { path: `${at}/Scopes`, value: 'openid email openid', allowed: 'including openid', hint: '"openid" is written twice' },
+    { path: `${at}/Scopes`, value: 'openid "email"', allowed: 'scope tokens', hint: 'is not a scope token' },
+    { path: `${at}/Scopes`, value: 'OpenID email', allowed: 'including openid', hint: 'add openid' },
+    { path: `${at}/Resource`, value: 'https://print-api.example.com/#v1', allowed: 'absolute URI without a fragment', hint: 'forbids a fragment' },
+    { path: `${at}/Resource`, value: 'print api', allowed: 'or a plain identifier' },
+    { path: `${at}/Resource`, value: 'https:///jobs', allowed: 'absolute URI', hint: 'needs a host' },
+    { path: `${at}/Resource`, value: '//print-api.example.com', allowed: 'absolute URI', hint: 'add the scheme' },
+    { path: `${at}/UserMatchPolicy`, value: 'warn', allowed: 'accept-and-record or reject' },
   ]),
   { path: `${HY}/ServerAPISettings/APIVersion`, value: 'v3', allowed: 'version number' },
   { path: `${CL}/APIVersion`, value: '3.0-beta', allowed: 'version number' },
@@ -383,6 +412,8 @@ const INVALID_ROWS: readonly InvalidRow[] = [
   { path: `${TR}/ServerSettings/ServerIP`, value: 'reports.example.com/x', allowed: 'no scheme, port or path', hint: 'host only' },
   ...portRows(`${TR}/ServerSettings/ServerPort`),
   { path: `${TR}/ServerSettings/ServerSSL`, value: 'off', allowed: 'true or false' },
+  { path: `${TR}/ServerSettings/CAFile`, value: 'reports-ca.pem', allowed: 'absolute file path' },
+  { path: `${TR}/ServerSettings/CAFile`, value: 'reports-ca.pem', allowed: 'C:\\ProgramData', platform: 'win32' },
   { path: `${TR}/OtherSettings/SiteName`, value: 'x'.repeat(257), allowed: '1 to 256 characters' },
   { path: 'LateBindingSettings/LateBindingEnabled', value: 'enabled', allowed: 'true or false' },
   { path: 'DeleteEmptyUserFolderSetting/DeleteEmptyUserFolders', value: 'tru', allowed: 'true or false' },
@@ -402,7 +433,7 @@ describe('invalid values: path, line, column, found, allowed', () => {
       const issues = issuesOf(xml, row.platform);
       assert.equal(issues.length, 1, issues.map((i) => i.message).join('\n'));
       const [issue] = issues;
-      const isRepeated = /\/(Daily|Day|Hour)$/.test(row.path);
+      const isRepeated = /\/(Daily|Day|Hour|URL)$/.test(row.path);
       assert.equal(issue.path, isRepeated ? `${row.path}[1]` : row.path);
       const leaf = row.path.split('/').pop();
       assert.deepEqual({ line: issue.line, column: issue.column }, positionOf(xml, `<${leaf}>${row.value}</${leaf}>`));
@@ -532,12 +563,12 @@ describe('unknown and misplaced elements', () => {
 });
 
 describe('structural errors', () => {
-  test('an element written twice is an error (only Daily, Day, Hour repeat)', () => {
+  test('an element written twice is an error (only Daily, Day, Hour, Directory/URL repeat)', () => {
     const xml = doc({ [`${AD}/CaptureSettings/LoopbackPort`]: ['9300', '9301'] });
     const [issue] = issuesOf(xml);
     assert.equal(issue.path, `${AD}/CaptureSettings/LoopbackPort`);
     assert.deepEqual({ line: issue.line, column: issue.column }, positionOf(xml, '<LoopbackPort>9301'));
-    assert.match(issue.message, /appears more than once \(first at line \d+\); only Daily, Day and Hour may repeat/);
+    assert.match(issue.message, /appears more than once \(first at line \d+\); only Daily, Day, Hour and Directory\/URL may repeat/);
   });
 
   test('a section written twice is an error', () => {
@@ -622,7 +653,11 @@ describe("the guide's quirks", () => {
     const c = parse(xml);
     assert.equal((modeOf(c, 'serverless-ad') as AdMode).server.serviceAccountUserName, 'svc-print');
     const pos = positionOf(xml, '<ServiceAccountUsername>');
-    assert.deepEqual(c.warnings, [`configuration.xml:${pos.line}:${pos.column}: <ServiceAccountUsername> accepted as <ServiceAccountUserName> (the spelling found in the administrator's guide); please write <ServiceAccountUserName>`]);
+    const server = positionOf(xml, '<ServerSettings>');
+    assert.deepEqual(c.warnings, [
+      `configuration.xml:${pos.line}:${pos.column}: <ServiceAccountUsername> accepted as <ServiceAccountUserName> (the spelling found in the administrator's guide); please write <ServiceAccountUserName>`,
+      `configuration.xml:${server.line}:${server.column}: ${NO_DIRECTORY}`,
+    ]);
     assert.deepEqual(c.sources[`${AD}/ServerSettings/ServiceAccountUserName`], { from: 'file', ...pos });
   });
 

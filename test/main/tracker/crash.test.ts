@@ -47,7 +47,7 @@ function settings(receiver: ReportReceiver | null): TrackerSettings {
   return {
     present: true, trackDeletedJob: true, sendImmediately: true, intervalMode: 'Daily',
     sendInterval: { minutes: null, daily: [{ hour: 12, minute: 0 }], weekly: { days: [], hours: [] } },
-    server: receiver ? { host: '127.0.0.1', port: receiver.port, ssl: false } : { host: '0.0.0.0', port: 9780, ssl: false },
+    server: receiver ? { host: '127.0.0.1', port: receiver.port, ssl: false, caFile: null } : { host: '0.0.0.0', port: 9780, ssl: false, caFile: null },
     siteName: 'Crash Site',
   };
 }

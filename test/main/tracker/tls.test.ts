@@ -33,7 +33,7 @@ function settings(receiver: ReportReceiver, ssl: boolean): TrackerSettings {
   return {
     present: true, trackDeletedJob: true, sendImmediately: true, intervalMode: 'Daily',
     sendInterval: { minutes: null, daily: [{ hour: 12, minute: 0 }], weekly: { days: [], hours: [] } },
-    server: { host: '127.0.0.1', port: receiver.port, ssl }, siteName: null,
+    server: { host: '127.0.0.1', port: receiver.port, ssl, caFile: null }, siteName: null,
   };
 }
 

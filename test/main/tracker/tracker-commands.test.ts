@@ -43,7 +43,7 @@ describe('pullprint tracker', () => {
     const settings: TrackerSettings = {
       present: true, trackDeletedJob: true, sendImmediately: false, intervalMode: 'Daily',
       sendInterval: { minutes: null, daily: [{ hour: 23, minute: 0 }, { hour: 12, minute: 0 }], weekly: { days: [], hours: [] } },
-      server: { host: '127.0.0.1', port: receiver.port, ssl: false }, siteName: null,
+      server: { host: '127.0.0.1', port: receiver.port, ssl: false, caFile: null }, siteName: null,
     };
     tracker = createTracker({
       settings, dataDir: join(dir, 'data'), logger: nullLogger(), clock: new FakeClock(new Date('2025-06-02T08:00:00Z')),

@@ -45,7 +45,7 @@ function settingsFor(receiver: ReportReceiver | null, over: SettingsOver = {}): 
     sendImmediately: over.sendImmediately ?? true,
     intervalMode: over.intervalMode ?? 'Daily',
     sendInterval: { minutes: null, daily: [{ hour: 12, minute: 0 }], weekly: { days: [], hours: [] }, ...over.sendInterval },
-    server: { host: receiver ? '127.0.0.1' : '0.0.0.0', port: receiver ? receiver.port : 9780, ssl: false, ...over.server },
+    server: { host: receiver ? '127.0.0.1' : '0.0.0.0', port: receiver ? receiver.port : 9780, ssl: false, caFile: null, ...over.server },
     siteName: over.siteName === undefined ? 'Lyon' : over.siteName,
   };
 }

@@ -15,6 +15,8 @@ import { formatBytes, printJson, table } from './output.js';
 import type { Io } from './output.js';
 import { runServe } from './serve.js';
 import { registerTrackerCommands } from './tracker-commands.js';
+import { registerIdentityCommands } from './identity-commands.js';
+import { openIdentity } from './identity-wiring.js';
 
 export interface CliContext {
   io: Io;
@@ -141,6 +143,7 @@ export function buildProgram(ctx: CliContext): Command {
   });
   const call = (method: string, params?: Record<string, unknown>): Promise<unknown> => engineCall(ctx, active, method, params ?? {});
   registerTrackerCommands(program, { io: ctx.io, call });
+  registerIdentityCommands(program, { io: ctx.io, open: async (o) => openIdentity(await load(ctx, o), ctx.io) });
 
   addPathOptionsEverywhere(program);
   return program;

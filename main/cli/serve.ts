@@ -20,6 +20,8 @@ function describeEvent(e: EngineEvent): string | null {
       return `job ${e.job.id} deleted (${e.reason})`;
     case 'error':
       return `error ${e.code}: ${e.message}`;
+    case 'sign-in-required':
+      return `sign-in required${e.user ? ` for ${e.user}` : ''}: ${e.message} (run "pullprint login")`;
     case 'status':
       return null;
   }

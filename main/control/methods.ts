@@ -5,7 +5,6 @@ import type { Engine } from '../core/engine.js';
 import { defineMethod } from './protocol.js';
 import type { ControlMethods } from './protocol.js';
 import { toPublicJob } from '../core/public-job.js';
-import { trackerControlMethods } from '../tracker/index.js';
 
 const jobId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'a job id has only letters, digits, dot, dash and underscore');
 
@@ -20,9 +19,6 @@ export function engineMethods(engine: Engine): ControlMethods {
       z.object({ id: jobId }).strict(),
       async (p) => toPublicJob(await engine.deleteJob(p.id, 'user-deleted')),
     ),
-    ...trackerControlMethods({
-      status: () => engine.requireTracker().status(),
-      flush: () => engine.requireTracker().flush(),
-    }),
+    ...engine.moduleMethods(),
   };
 }

@@ -1,33 +1,27 @@
-// The composition root: the only place that builds subsystems from Config, starts them
-// in order, stops them in reverse, and exposes a typed event stream and a state snapshot
-// (ARCHITECTURE.md). The tray and the headless `pullprint serve` both run this.
+// The composition root: the only place that decides which modules run, in which order,
+// from Config. Modules start in order and stop in reverse; the engine exposes a typed
+// event stream and a state snapshot (ARCHITECTURE.md). The tray and the headless
+// `pullprint serve` both run this.
 
-import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Config, Mode, ModeKind } from '../config/types.js';
 import { queueNameOf } from '../config/index.js';
+import type { ControlMethods } from '../control/protocol.js';
 import type { Logger } from '../log/types.js';
-import { Spool } from '../spool/spool.js';
-import type { DeleteReason, JobRecord, JobState } from '../spool/spool.js';
-import { createJobInspector } from '../pdl/inspector.js';
-import { startCaptureListener } from '../capture/listener.js';
-import type { CaptureListener } from '../capture/listener.js';
-import { createIppPrinter } from '../capture/ipp/handler.js';
-import { createTracker, defaultWorkstation } from '../tracker/index.js';
-import type { Tracker } from '../tracker/index.js';
-import { PullPrintError, drop, errorCode } from '../util/errors.js';
+import type { DeleteReason, JobRecord } from '../spool/types.js';
+import { PullPrintError } from '../util/errors.js';
+import { ServiceRegistry } from './context.js';
+import type { EngineContext, EngineModule, Services } from './context.js';
+import type { EngineEvent, EngineStatus } from './engine-events.js';
 import { TypedEvents } from './events.js';
-import type { Subsystem } from './subsystem.js';
+import { captureModule } from './modules/capture-module.js';
+import { spoolModule } from './modules/spool-module.js';
+import { trackerModule } from './modules/tracker-module.js';
+import { identityAfterSpoolModule, identityModule } from './modules/identity-module.js';
+import type { IdentityPorts } from './modules/identity-module.js';
 import { VERSION } from './version.js';
 
-export type EngineStatus = 'stopped' | 'starting' | 'running' | 'stopping';
-
-export type EngineEvent =
-  | { type: 'job-stored'; job: JobRecord }
-  | { type: 'job-state'; job: JobRecord; previous: JobState }
-  | { type: 'job-deleted'; job: JobRecord; reason: DeleteReason }
-  | { type: 'error'; code: string; message: string }
-  | { type: 'status'; status: EngineStatus };
+export type { EngineEvent, EngineStatus } from './engine-events.js';
 
 export interface ModeStatus {
   readonly kind: ModeKind;
@@ -47,7 +41,7 @@ export interface EngineSnapshot {
   readonly dataDir: string;
   readonly logFile: string;
   readonly modes: readonly ModeStatus[];
-  readonly jobs: { readonly total: number; readonly held: number; readonly queued: number; readonly failed: number };
+  readonly jobs: { readonly total: number; readonly held: number; readonly queued: number; readonly failed: number; readonly waitingForSignIn: number };
 }
 
 export interface EngineOptions {
@@ -55,34 +49,49 @@ export interface EngineOptions {
   readonly logger: Logger;
   /** Test hook: capture ports per mode (0 = any free port). */
   readonly capturePorts?: Partial<Record<ModeKind, number>>;
-  /** Who owns captured jobs until the identity subsystem exists: the OS user. */
-  readonly owner?: string;
+  /** The OS user running the engine (default: from the OS). */
+  readonly osUser?: string;
   readonly now?: () => Date;
+  /** Ports the shell or the tests implement. */
+  readonly ports?: { readonly identity?: IdentityPorts };
 }
 
-const INITIAL_STATE: Record<ModeKind, JobState> = {
-  local: 'held',
-  hybrid: 'held',
-  'serverless-ad': 'held',
-  cloud: 'queued',
-};
+/** The modules, in start order. Later modules may use the services of earlier ones. */
+function buildModules(ctx: EngineContext, opts: EngineOptions): EngineModule[] {
+  const modules: Array<EngineModule | null> = [
+    identityModule(ctx, opts.ports?.identity),
+    spoolModule(ctx),
+    identityAfterSpoolModule(ctx),
+    trackerModule(ctx),
+    ...ctx.config.modes.map((m) => captureModule(ctx, m)),
+  ];
+  return modules.filter((m): m is EngineModule => m !== null);
+}
 
 export class Engine {
   readonly events: TypedEvents<EngineEvent>;
   readonly #opts: EngineOptions;
   readonly #log: Logger;
+  readonly #ctx: EngineContext;
   #status: EngineStatus = 'stopped';
   #startedAt: Date | null = null;
-  #started: Subsystem[] = [];
-  #spool: Spool | null = null;
-  #tracker: Tracker | null = null;
-  readonly #listeners = new Map<ModeKind, CaptureListener>();
+  #modules: EngineModule[] = [];
+  #started: EngineModule[] = [];
   #stopping: Promise<void> | null = null;
 
   constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#log = opts.logger.child('engine');
     this.events = new TypedEvents<EngineEvent>(this.#log);
+    this.#ctx = {
+      config: opts.config,
+      logger: opts.logger,
+      events: this.events,
+      now: opts.now ?? (() => new Date()),
+      services: new ServiceRegistry(),
+      capturePorts: opts.capturePorts,
+      osUser: opts.osUser ?? safeOsUser(),
+    };
   }
 
   get config(): Config {
@@ -93,17 +102,23 @@ export class Engine {
     return this.#status;
   }
 
-  /** Starts every subsystem in order; on failure stops what was started and rethrows. */
+  /** A running service (spool, tracker...), for the shell and the control channel. */
+  service<K extends keyof Services>(key: K): Services[K] {
+    return this.#ctx.services.require(key);
+  }
+
+  /** Starts every module in order; on failure stops what was started and rethrows. */
   async start(): Promise<void> {
     if (this.#status !== 'stopped') throw new PullPrintError('ENGINE_STATE', `engine is ${this.#status}`);
     this.#setStatus('starting');
     this.#stopping = null;
+    this.#modules = buildModules(this.#ctx, this.#opts);
     try {
-      for (const s of this.#build()) {
-        await s.start();
-        this.#started.push(s);
+      for (const m of this.#modules) {
+        await m.start();
+        this.#started.push(m);
       }
-      this.#startedAt = (this.#opts.now ?? (() => new Date()))();
+      this.#startedAt = this.#ctx.now();
       this.#setStatus('running');
       this.#log.info('engine running', { modes: this.snapshot().modes.map((m) => `${m.kind}@${m.capturePort}`) });
     } catch (err) {
@@ -127,9 +142,15 @@ export class Engine {
     return this.#stopping;
   }
 
+  /** Control-channel requests contributed by the running modules. */
+  moduleMethods(): ControlMethods {
+    return Object.assign({}, ...this.#modules.map((m) => m.methods?.() ?? {})) as ControlMethods;
+  }
+
   snapshot(): EngineSnapshot {
     const cfg = this.#opts.config;
-    const jobs = this.#spool?.list() ?? [];
+    const jobs = this.#ctx.services.get('spool')?.list() ?? [];
+    const count = (pred: (j: JobRecord) => boolean): number => jobs.filter(pred).length;
     return {
       status: this.#status,
       version: VERSION,
@@ -141,40 +162,35 @@ export class Engine {
       modes: cfg.modes.map((m) => this.#modeStatus(m)),
       jobs: {
         total: jobs.length,
-        held: jobs.filter((j) => j.state === 'held').length,
-        queued: jobs.filter((j) => j.state === 'queued' || j.state === 'uploading').length,
-        failed: jobs.filter((j) => j.state === 'failed').length,
+        held: count((j) => j.state === 'held'),
+        queued: count((j) => j.state === 'queued' || j.state === 'uploading'),
+        failed: count((j) => j.state === 'failed'),
+        waitingForSignIn: count((j) => j.state === 'waiting-for-sign-in'),
       },
     };
   }
 
   listJobs(filter?: { owner?: string }): JobRecord[] {
-    return this.#requireSpool().list(filter);
+    return this.service('spool').list(filter);
   }
 
   getJob(id: string): JobRecord | undefined {
-    return this.#requireSpool().get(id);
+    return this.service('spool').get(id);
   }
 
   async deleteJob(id: string, reason: DeleteReason = 'user-deleted'): Promise<JobRecord> {
-    const spool = this.#requireSpool();
+    const spool = this.service('spool');
     if (!spool.get(id)) throw new PullPrintError('JOB_NOT_FOUND', `no job with id ${id}`);
     return spool.delete(id, reason);
   }
 
   /** The deleted-job tracker (running while the engine runs). */
-  requireTracker(): Tracker {
-    if (!this.#tracker) throw new PullPrintError('ENGINE_NOT_RUNNING', 'the engine is not running');
-    return this.#tracker;
-  }
-
-  #requireSpool(): Spool {
-    if (!this.#spool) throw new PullPrintError('ENGINE_NOT_RUNNING', 'the engine is not running');
-    return this.#spool;
+  requireTracker(): Services['tracker'] {
+    return this.service('tracker');
   }
 
   #modeStatus(m: Mode): ModeStatus {
-    const l = this.#listeners.get(m.kind);
+    const l = this.#ctx.services.get('captureListeners')?.get(m.kind);
     return {
       kind: m.kind,
       queue: queueNameOf(m.kind),
@@ -193,125 +209,13 @@ export class Engine {
   async #stopStarted(): Promise<void> {
     const started = this.#started.reverse();
     this.#started = [];
-    for (const s of started) {
+    for (const m of started) {
       try {
-        await s.stop();
+        await m.stop();
       } catch (err) {
-        this.#log.error(`stopping ${s.name} failed`, { err });
+        this.#log.error(`stopping ${m.name} failed`, { err });
       }
     }
-  }
-
-  /** The start order: data folder, spool (recovery), then one capture listener per mode. */
-  #build(): Subsystem[] {
-    const cfg = this.#opts.config;
-    const log = this.#opts.logger;
-    const owner = this.#opts.owner ?? safeOsUser();
-    const subsystems: Subsystem[] = [];
-
-    subsystems.push({
-      name: 'data-folder',
-      start: async () => {
-        await mkdir(cfg.paths.dataDir, { recursive: true, mode: 0o700 });
-      },
-      stop: async () => undefined,
-    });
-
-    const unsubscribe: Array<() => void> = [];
-    subsystems.push({
-      name: 'spool',
-      start: async () => {
-        const modes = Object.fromEntries(cfg.modes.map((m) => [m.kind, {
-          fileNameFormat: m.capture.printJobFileNameFormat,
-          queueName: queueNameOf(m.kind),
-          maxJobSizeBytes: m.capture.maxJobSizeBytes,
-          initialState: INITIAL_STATE[m.kind],
-        }]));
-        const spool = await Spool.open({
-          dataDir: cfg.paths.dataDir,
-          logger: log.child('spool'),
-          modes,
-          ownerOf: () => owner,
-          inspect: createJobInspector,
-          now: this.#opts.now,
-        });
-        this.#spool = spool;
-        unsubscribe.push(
-          spool.on('job-stored', (job) => this.events.emit({ type: 'job-stored', job })),
-          spool.on('job-state', (job, previous) => this.events.emit({ type: 'job-state', job, previous })),
-          spool.on('job-deleted', (job, reason) => this.events.emit({ type: 'job-deleted', job, reason })),
-        );
-      },
-      stop: async () => {
-        for (const u of unsubscribe.splice(0)) u();
-        const spool = this.#spool;
-        this.#spool = null;
-        await spool?.close();
-      },
-    });
-
-    // After spool recovery, before capture: every deletion of a held job is recorded
-    // (Cloud jobs leave the workstation by upload; their deletion is not a held-job event).
-    subsystems.push({
-      name: 'tracker',
-      start: async () => {
-        const tracker = createTracker({
-          settings: cfg.tracker,
-          dataDir: cfg.paths.dataDir,
-          logger: log.child('tracker'),
-          workstation: defaultWorkstation(),
-        });
-        await tracker.start();
-        this.#tracker = tracker;
-        const tlog = log.child('tracker');
-        unsubscribe.push(this.#requireSpool().on('job-deleted', (job, reason) => {
-          if (job.mode === 'cloud') return;
-          drop(tracker.record(job, reason), (err) => tlog.error('deleted job not recorded', { code: errorCode(err), job: job.id }));
-        }));
-      },
-      stop: async () => {
-        const t = this.#tracker;
-        this.#tracker = null;
-        await t?.stop();
-      },
-    });
-
-    for (const mode of cfg.modes) {
-      subsystems.push({
-        name: `capture:${mode.kind}`,
-        start: async () => {
-          const spool = this.#requireSpool();
-          const queue = queueNameOf(mode.kind);
-          const mlog = log.child(`capture:${mode.kind}`);
-          const ipp = createIppPrinter({
-            sink: spool,
-            mode: mode.kind,
-            peerOf: (req) => `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
-            printerName: `PullPrint ${queue}`,
-            queueName: queue,
-            maxJobSizeBytes: mode.capture.maxJobSizeBytes,
-            logger: mlog.child('ipp'),
-          });
-          const listener = await startCaptureListener({
-            mode: mode.kind,
-            settings: mode.capture,
-            sink: spool,
-            logger: mlog,
-            queueName: queue,
-            http: ipp,
-            port: this.#opts.capturePorts?.[mode.kind],
-            describeQueue: async (q) => describeLpdQueue(spool.list().filter((j) => j.mode === mode.kind), q),
-          });
-          this.#listeners.set(mode.kind, listener);
-        },
-        stop: async () => {
-          const l = this.#listeners.get(mode.kind);
-          this.#listeners.delete(mode.kind);
-          await l?.close();
-        },
-      });
-    }
-    return subsystems;
   }
 }
 
@@ -321,11 +225,4 @@ function safeOsUser(): string {
   } catch {
     return process.env.USER ?? process.env.USERNAME ?? 'user';
   }
-}
-
-/** RFC 1179 queue-state answer: one line per job, plain text. */
-function describeLpdQueue(jobs: JobRecord[], queue: string): string {
-  if (jobs.length === 0) return 'no entries\n';
-  const lines = jobs.map((j) => `${j.owner}\t${j.seq}\t${(j.title ?? '').slice(0, 40)}\t${j.size} bytes\t${j.state}`);
-  return `${queue}: ${jobs.length} job(s)\n${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
 // changes and before its event fires; list() and get() read memory, which only this
 // class changes. Start-up recovery (recovery.ts) makes disk consistent first.
 
-import { mkdir, open, readdir, rmdir, statfs } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rmdir, statfs } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { CaptureContext, CaptureSink, CommittedJob, JobReceiver } from '../capture/types.js';
 import type { Logger } from '../log/types.js';
@@ -181,6 +181,48 @@ export class Spool implements CaptureSink {
       this.logger.info('job deleted', { id, seq: cur.seq, reason });
       this.emitter.emit('job-deleted', copy(final), reason);
       return final;
+    }));
+  }
+
+  /**
+   * Gives a job to another owner (a job printed before anyone signed in, adopted by the
+   * user who then signed in), optionally in a new state, then emits 'job-state'.
+   * Order: the document moves to the new owner's folder (both folders flushed), the new
+   * record is written, the old record removed. A crash after the move leaves the old
+   * record without its document (dropped at start-up) and the document without a record
+   * (re-inspected and kept): the job is never lost.
+   */
+  reassign(id: string, owner: string, state?: JobState): Promise<JobRecord> {
+    if (this.closed) return Promise.reject(new PullPrintError('SPOOL_UNAVAILABLE', 'the spool is closed'));
+    return this.track(this.jobLock.run(id, async () => {
+      const cur = this.existing(id);
+      const newDir = this.layout.userDir(owner);
+      const oldDir = dirname(cur.file);
+      if (newDir === oldDir) {
+        if (state === undefined || state === cur.state) return copy(cur);
+        const next: JobRecord = { ...cur, owner, state, updatedAt: this.now().toISOString() };
+        await writeFileDurable(this.layout.recordsDir(oldDir), id + RECORD_SUFFIX, serializeRecord(next, basename(next.file)));
+        this.jobs.set(id, next);
+        this.emitter.emit('job-state', copy(next), cur.state);
+        return copy(next);
+      }
+      await this.folderLock.run(newDir, () => this.ensureUserDir(newDir));
+      const slot = await this.claims.claim(newDir, basename(cur.file));
+      let next: JobRecord;
+      try {
+        await rename(cur.file, slot.path);
+        await fsyncDir(newDir);
+        await fsyncDir(oldDir);
+        next = { ...cur, owner, file: slot.path, state: state ?? cur.state, updatedAt: this.now().toISOString() };
+        await writeFileDurable(this.layout.recordsDir(newDir), id + RECORD_SUFFIX, serializeRecord(next, slot.name));
+      } finally {
+        slot.release();
+      }
+      await removeFileDurable(this.layout.recordPath(oldDir, id));
+      this.jobs.set(id, next);
+      this.logger.info('job given to another owner', { id, seq: cur.seq });
+      this.emitter.emit('job-state', copy(next), cur.state);
+      return copy(next);
     }));
   }
 

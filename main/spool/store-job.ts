@@ -101,7 +101,7 @@ export async function storeJob(job: ReceivedJob, d: StoreDeps): Promise<JobRecor
       ...mergeFacts(job.meta, job.facts),
       size: job.size,
       sha256: job.sha256,
-      state: d.settings.initialState,
+      state: d.opts.initialStateOf?.(d.ctx.mode, owner) ?? d.settings.initialState,
       receivedAt: d.receivedAt.toISOString(),
       updatedAt: d.now.toISOString(),
       file: stored,

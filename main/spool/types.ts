@@ -74,6 +74,11 @@ export interface SpoolOptions {
   modes: Partial<Record<ModeKind, ModeSpoolSettings>>;
   /** Who owns a job (the engine passes the signed-in or OS user). */
   ownerOf(meta: ProtocolMeta, ctx: CaptureContext): string;
+  /**
+   * The state a new job starts in, when it depends on more than its mode (e.g. a job whose
+   * owner must sign in first starts 'waiting-for-sign-in'). Default: the mode's initialState.
+   */
+  initialStateOf?(mode: ModeKind, owner: string): JobState;
   /** The PDL inspector factory (pdl/inspector.ts createJobInspector). */
   inspect(): JobInspector;
   now?(): Date;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../main/config/index.js';
 import type { Config, ModeKind } from '../../main/config/types.js';
 import { Engine } from '../../main/core/engine.js';
+import type { EngineOptions } from '../../main/core/engine.js';
 import { createLogger } from '../../main/log/logger.js';
 import type { RootLogger } from '../../main/log/logger.js';
 
@@ -29,6 +30,8 @@ export interface TestEngineOptions {
   /** Reuse an existing folder (restart after a crash). */
   dir?: string;
   captureExtra?: string;
+  /** Ports of the engine (e.g. an in-memory token vault for engine-level identity tests). */
+  ports?: EngineOptions['ports'];
 }
 
 export const AD_SECTION = (extra = ''): string => `
@@ -50,7 +53,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
   const config = await loadConfig({ configPath: configFile, dataDir: join(dir, 'data'), env: {} });
   const logger: RootLogger = createLogger({ file: logFile, loggingEnabled: config.logger.loggingEnabled });
   const ports = Object.fromEntries(config.modes.map((m) => [m.kind, 0])) as Partial<Record<ModeKind, number>>;
-  const engine = new Engine({ config, logger, capturePorts: ports });
+  const engine = new Engine({ config, logger, capturePorts: ports, ports: opts.ports });
   await engine.start();
   const stop = async (): Promise<void> => {
     await engine.stop();

@@ -519,3 +519,60 @@ describe('spool: disk full', () => {
     await again.close();
   });
 });
+
+describe('spool: reassign and dynamic initial state', () => {
+  test('initialStateOf decides the state a new job starts in', async (t) => {
+    const dataDir = await tempData(t);
+    const spool = await Spool.open(options(dataDir, { initialStateOf: (mode, owner) => (owner === 'nobody' ? 'waiting-for-sign-in' : mode === 'cloud' ? 'queued' : 'held') }));
+    t.after(() => spool.close());
+    await receive(spool, postScript('a', 1), { protocol: 'ipp', user: 'nobody' });
+    await receive(spool, postScript('b', 1), { protocol: 'ipp', user: 'bob' });
+    assert.deepEqual(spool.list().map((j) => [j.owner, j.state]), [['nobody', 'waiting-for-sign-in'], ['bob', 'held']]);
+  });
+
+  test('a job moves to its new owner durably and survives a restart', async (t) => {
+    const dataDir = await tempData(t);
+    const spool = await Spool.open(options(dataDir, { inspect: createJobInspector }));
+    const data = postScript('Adopted', 2);
+    const { id } = await receive(spool, data, { protocol: 'ipp', user: 'root' });
+    const states: Array<[string, string]> = [];
+    spool.on('job-state', (j, prev) => states.push([prev, j.state]));
+    const moved = await spool.reassign(id, 'alice@example.com', 'held');
+    assert.equal(moved.owner, 'alice@example.com');
+    assert.equal(basename(dirname(moved.file)), 'alice@example.com');
+    assert.equal(sha(readFileSync(moved.file)), moved.sha256);
+    assert.deepEqual(states, [['held', 'held']]);
+    await spool.close();
+    const again = await Spool.open(options(dataDir, { inspect: createJobInspector }));
+    t.after(() => again.close());
+    const [job] = again.list();
+    assert.equal(job.id, id);
+    assert.equal(job.owner, 'alice@example.com');
+    assert.equal(job.title, 'Adopted');
+    assert.equal(sha(readFileSync(job.file)), sha(data));
+    const files = await tree(join(dataDir, 'spool', 'users'));
+    assert.ok(!files.some((f) => f.startsWith(`root${sep}`) && !f.includes('.jobs')), files.join(','));
+    assert.ok(!files.some((f) => f.startsWith(`root${sep}.jobs${sep}`)), 'old record removed');
+  });
+
+  test('a crash after the document moved loses nothing', async (t) => {
+    const dataDir = await tempData(t);
+    const spool = await Spool.open(options(dataDir, { inspect: createJobInspector }));
+    const data = postScript('Crash', 1);
+    const { id } = await receive(spool, data, { protocol: 'ipp', user: 'root' });
+    const before = spool.get(id);
+    assert.ok(before);
+    await spool.close();
+    // Simulate the crash: the document is in the new folder, the old record still in place.
+    const { rename: mv, mkdir } = await import('node:fs/promises');
+    const newDir = join(dataDir, 'spool', 'users', 'alice');
+    await mkdir(join(newDir, '.jobs'), { recursive: true });
+    await mv(before.file, join(newDir, basename(before.file)));
+    const again = await Spool.open(options(dataDir, { inspect: createJobInspector }));
+    t.after(() => again.close());
+    const jobs = again.list();
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0].owner, 'alice');
+    assert.equal(jobs[0].sha256, sha(data));
+  });
+});

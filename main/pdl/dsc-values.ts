@@ -68,6 +68,9 @@ export function duplexKeyword(value: string): boolean | null {
 /** `*ColorModel Gray|CMYK|RGB…`: the PPD's colour-mode choice. */
 export function colourModelKeyword(value: string): boolean | null {
   const v = value.toLowerCase();
+  // Boolean colour options of printer PPDs (`*ColorMode FalseM` on Lexmark, `*CMAndResolution`…).
+  if (/^(false|falsem|off|no)$/.test(v)) return false;
+  if (/^(true|truem|on|yes)$/.test(v)) return true;
   if (/^(gray|grey|grayscale|greyscale|mono|monochrome|black|k|kgray)$/.test(v)) return false;
   if (/^(cmyk|cmy|rgb|rgbk|rgbw|color|colour|kcmy|srgb)$/.test(v)) return true;
   return null;

@@ -144,7 +144,7 @@ export function createPostScriptInspector(): DiagnosedInspector {
     else armedSkip = n;
   }
 
-  // `*NumCopies 2`, `NumCopies 2`, `*Duplex DuplexNoTumble`, `*ColorModel Gray`.
+  // `*NumCopies 2`, `NumCopies 2`, `*Duplex DuplexNoTumble`, `*ColorModel Gray`, `*ColorMode FalseM`.
   function feature(value: string): void {
     const [rawKey, arg = ''] = value.split(/\s+/);
     const key = (rawKey ?? '').replace(/^\*/, '');
@@ -154,7 +154,7 @@ export function createPostScriptInspector(): DiagnosedInspector {
       else featureCopies = n;
     } else if (key === 'Duplex') {
       featureDuplex = duplexKeyword(arg) ?? featureDuplex;
-    } else if (key === 'ColorModel') {
+    } else if (key === 'ColorModel' || key === 'ColorMode') {
       featureColour = colourModelKeyword(arg) ?? featureColour;
     }
   }

@@ -124,6 +124,10 @@ describe('DSC settings', () => {
   test('colour only from DSC evidence: ColorModel, DocumentProcessColors, Requirements', () => {
     assert.equal(ps(doc(['%!PS', '%%BeginFeature: *ColorModel Gray', '%%EndFeature'])).facts.color, false);
     assert.equal(ps(doc(['%!PS', '%%BeginFeature: *ColorModel CMYK', '%%EndFeature'])).facts.color, true);
+    // Lexmark PPDs: *ColorMode TrueM / FalseM; PrinterS (the printer's setting) says nothing.
+    assert.equal(ps(doc(['%!PS', '%%BeginFeature: *ColorMode FalseM', '%%EndFeature'])).facts.color, false);
+    assert.equal(ps(doc(['%!PS', '%%BeginFeature: *ColorMode TrueM', '%%EndFeature'])).facts.color, true);
+    assert.equal(ps(doc(['%!PS', '%%BeginFeature: *ColorMode PrinterS', '%%EndFeature'])).facts.color, null);
     assert.equal(ps(doc(['%!PS', '%%DocumentProcessColors: Cyan Black', '%%EndComments'])).facts.color, true);
     assert.equal(ps(doc(['%!PS', '%%DocumentProcessColors: Black', '%%EndComments'])).facts.color, false);
     assert.equal(ps(doc(['%!PS', '%%Requirements: color', '%%EndComments'])).facts.color, true);

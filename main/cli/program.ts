@@ -17,6 +17,7 @@ import { runServe } from './serve.js';
 import { registerTrackerCommands } from './tracker-commands.js';
 import { registerIdentityCommands } from './identity-commands.js';
 import { openIdentity } from './identity-wiring.js';
+import { registerDirectoryCommands } from './directory-commands.js';
 
 export interface CliContext {
   io: Io;
@@ -144,6 +145,7 @@ export function buildProgram(ctx: CliContext): Command {
   const call = (method: string, params?: Record<string, unknown>): Promise<unknown> => engineCall(ctx, active, method, params ?? {});
   registerTrackerCommands(program, { io: ctx.io, call });
   registerIdentityCommands(program, { io: ctx.io, open: async (o) => openIdentity(await load(ctx, o), ctx.io) });
+  registerDirectoryCommands(program, { io: ctx.io, call });
 
   addPathOptionsEverywhere(program);
   return program;

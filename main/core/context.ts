@@ -11,6 +11,7 @@ import type { Spool } from '../spool/spool.js';
 import type { JobState } from '../spool/types.js';
 import type { Tracker } from '../tracker/index.js';
 import type { Sessions } from '../identity/index.js';
+import type { DirectoryPublisher, ServiceAccountVerifier } from '../directory/index.js';
 import { PullPrintError } from '../util/errors.js';
 import type { TypedEvents } from './events.js';
 import type { EngineEvent } from './engine-events.js';
@@ -28,6 +29,8 @@ export interface Services {
   ownership: Ownership;
   captureListeners: Map<ModeKind, CaptureListener>;
   sessions: Sessions;
+  directoryPublisher: DirectoryPublisher;
+  serviceAccountVerifier: ServiceAccountVerifier;
 }
 
 export class ServiceRegistry {

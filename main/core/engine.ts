@@ -19,6 +19,8 @@ import { spoolModule } from './modules/spool-module.js';
 import { trackerModule } from './modules/tracker-module.js';
 import { identityAfterSpoolModule, identityModule } from './modules/identity-module.js';
 import type { IdentityPorts } from './modules/identity-module.js';
+import { directoryModule } from './modules/directory-module.js';
+import type { DirectoryPorts } from './modules/directory-module.js';
 import { VERSION } from './version.js';
 
 export type { EngineEvent, EngineStatus } from './engine-events.js';
@@ -53,7 +55,7 @@ export interface EngineOptions {
   readonly osUser?: string;
   readonly now?: () => Date;
   /** Ports the shell or the tests implement. */
-  readonly ports?: { readonly identity?: IdentityPorts };
+  readonly ports?: { readonly identity?: IdentityPorts; readonly directory?: DirectoryPorts };
 }
 
 /** The modules, in start order. Later modules may use the services of earlier ones. */
@@ -63,6 +65,7 @@ function buildModules(ctx: EngineContext, opts: EngineOptions): EngineModule[] {
     spoolModule(ctx),
     identityAfterSpoolModule(ctx),
     trackerModule(ctx),
+    directoryModule(ctx, opts.ports?.directory),
     ...ctx.config.modes.map((m) => captureModule(ctx, m)),
   ];
   return modules.filter((m): m is EngineModule => m !== null);

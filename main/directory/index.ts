@@ -25,3 +25,4 @@ export { loadOrCreateWorkstationId } from './workstation-id.js';
 export { sourceAddressToward, directoryHost, watchAddress } from './address.js';
 export { verifyDirectoryPassword } from './sign-in.js';
 export { realClock } from './clock.js';
+export { KeychainCredentialStore, DIRECTORY_KEYCHAIN_SERVICE } from './keychain-credential-store.js';

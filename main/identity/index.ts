@@ -6,7 +6,7 @@ export { IdentityError, isIdentityError, SIGN_IN_AGAIN_CODES, type IdentityError
 export { CA_OPTION_NAME } from './classify.js';
 export { interactiveSignIn, type InteractiveSignInOptions } from './flows.js';
 export { IdpClient, IdpConnector, type IdentityProviderPort, type IdpClientDeps } from './idp-client.js';
-export { KeytarVault, KEYCHAIN_SERVICE, type KeytarVaultOptions } from './keytar-vault.js';
+export { Keychain, KeytarVault, KEYCHAIN_SERVICE, type KeytarVaultOptions } from './keytar-vault.js';
 export { LogoutJournal, LOGOUT_PENDING_DIR } from './logout-journal.js';
 export { logout, resumePendingLogouts, type LogoutDeps, type LogoutResult } from './logout.js';
 export { openInSystemBrowser } from './open-url.js';

@@ -30,7 +30,11 @@ async function loadKeytar(): Promise<KeytarLike> {
   return mod.default ?? mod;
 }
 
-export class KeytarVault implements TokenVault {
+/**
+ * Raw string entries of one keychain service: the shared part of the token vault and the
+ * directory's credential store. Every failure is KEYCHAIN_UNAVAILABLE.
+ */
+export class Keychain {
   readonly #service: string;
   readonly #load: () => Promise<KeytarLike>;
   readonly #timeoutMs: number;
@@ -73,21 +77,46 @@ export class KeytarVault implements TokenVault {
     }
   }
 
-  async get(account: string): Promise<StoredTokens | null> {
-    const v = await this.#call('reading the keychain', (k) => k.getPassword(this.#service, account));
-    return v === null ? null : parseStoredTokens(v);
+  getString(account: string): Promise<string | null> {
+    return this.#call('reading the keychain', (k) => k.getPassword(this.#service, account));
   }
 
-  async set(account: string, tokens: StoredTokens): Promise<void> {
-    await this.#call('writing to the keychain', (k) => k.setPassword(this.#service, account, serializeStoredTokens(tokens)));
+  async setString(account: string, value: string): Promise<void> {
+    await this.#call('writing to the keychain', (k) => k.setPassword(this.#service, account, value));
   }
 
-  async delete(account: string): Promise<boolean> {
+  delete(account: string): Promise<boolean> {
     return this.#call('deleting from the keychain', (k) => k.deletePassword(this.#service, account));
   }
 
   async accounts(): Promise<string[]> {
     const creds = await this.#call('listing the keychain', (k) => k.findCredentials(this.#service));
     return creds.map((c) => c.account);
+  }
+}
+
+/** The token vault: one JSON entry per user e-mail under the service 'PullPrint'. */
+export class KeytarVault implements TokenVault {
+  readonly #keychain: Keychain;
+
+  constructor(opts: KeytarVaultOptions = {}) {
+    this.#keychain = new Keychain(opts);
+  }
+
+  async get(account: string): Promise<StoredTokens | null> {
+    const v = await this.#keychain.getString(account);
+    return v === null ? null : parseStoredTokens(v);
+  }
+
+  async set(account: string, tokens: StoredTokens): Promise<void> {
+    await this.#keychain.setString(account, serializeStoredTokens(tokens));
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.#keychain.delete(account);
+  }
+
+  accounts(): Promise<string[]> {
+    return this.#keychain.accounts();
   }
 }

@@ -112,6 +112,13 @@ export class TerminalPrompter implements SignInPrompter {
     }
   }
 
+  /** One secret, not echoed on a terminal; one line of standard input otherwise. Null when cancelled. */
+  async promptSecret(label: string): Promise<string | null> {
+    if (this.#tty) this.#out.write(`${label}: `);
+    const secret = this.#tty ? await this.#readSecret() : await this.#readLine();
+    return secret === null || secret === '' ? null : secret;
+  }
+
   async promptCredentials(req: SignInRequest): Promise<SignInAnswer> {
     const tty = this.#tty;
     if (tty) {

@@ -32,6 +32,8 @@ export interface TestEngineOptions {
   captureExtra?: string;
   /** Ports of the engine (e.g. an in-memory token vault for engine-level identity tests). */
   ports?: EngineOptions['ports'];
+  /** The OS user the engine runs as (default: the real one). */
+  osUser?: string;
 }
 
 export const AD_SECTION = (extra = ''): string => `
@@ -53,7 +55,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
   const config = await loadConfig({ configPath: configFile, dataDir: join(dir, 'data'), env: {} });
   const logger: RootLogger = createLogger({ file: logFile, loggingEnabled: config.logger.loggingEnabled });
   const ports = Object.fromEntries(config.modes.map((m) => [m.kind, 0])) as Partial<Record<ModeKind, number>>;
-  const engine = new Engine({ config, logger, capturePorts: ports, ports: opts.ports });
+  const engine = new Engine({ config, logger, capturePorts: ports, ports: opts.ports, osUser: opts.osUser });
   await engine.start();
   const stop = async (): Promise<void> => {
     await engine.stop();

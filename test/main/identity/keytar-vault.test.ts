@@ -107,6 +107,20 @@ if (!MODE) {
       await vault.delete(BOB);
     });
 
+    test('the directory credential store keeps its own entries beside the token vault', async () => {
+      const { KeychainCredentialStore } = await import('../../../main/directory/keychain-credential-store.js');
+      const store = new KeychainCredentialStore();
+      const vault = new KeytarVault();
+      await vault.set(ALICE, { accessToken: 'at-x', refreshToken: null, expiresAt: 1 });
+      await store.set('Alice@Example.com', { password: 'dir-secret' });
+      assert.deepEqual(await store.get(ALICE), { password: 'dir-secret' });
+      assert.equal((await vault.get(ALICE))?.accessToken, 'at-x', 'the token vault entry is untouched');
+      await store.delete(ALICE);
+      assert.equal(await store.get(ALICE), null);
+      assert.ok(await vault.get(ALICE));
+      await vault.delete(ALICE);
+    });
+
     test('a keytar that cannot load → KEYCHAIN_UNAVAILABLE', async () => {
       const vault = new KeytarVault({ load: () => Promise.reject(new Error('libsecret-1.so.0: cannot open shared object file')) });
       await rejectsWithKeychain(vault.get(ALICE));

@@ -18,6 +18,7 @@ import { registerTrackerCommands } from './tracker-commands.js';
 import { registerIdentityCommands } from './identity-commands.js';
 import { openIdentity } from './identity-wiring.js';
 import { registerDirectoryCommands } from './directory-commands.js';
+import { registerReleaseCommands } from './release-commands.js';
 
 export interface CliContext {
   io: Io;
@@ -47,7 +48,7 @@ function reportConfigError(ctx: CliContext, err: ConfigError): void {
 }
 
 /** Requests that may legitimately take long (network round trips) get a longer deadline. */
-const SLOW_METHODS: Readonly<Record<string, number>> = { 'tracker.flush': 120_000 };
+const SLOW_METHODS: Readonly<Record<string, number>> = { 'tracker.flush': 120_000, 'release.job': 600_000, 'identity.logout': 60_000 };
 
 async function engineCall(ctx: CliContext, o: PathOpts, method: string, params: Record<string, unknown> = {}): Promise<unknown> {
   const cfg = await load(ctx, o);
@@ -146,6 +147,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTrackerCommands(program, { io: ctx.io, call });
   registerIdentityCommands(program, { io: ctx.io, open: async (o) => openIdentity(await load(ctx, o), ctx.io) });
   registerDirectoryCommands(program, { io: ctx.io, call });
+  registerReleaseCommands(program, { io: ctx.io, call });
 
   addPathOptionsEverywhere(program);
   return program;

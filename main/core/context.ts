@@ -12,6 +12,7 @@ import type { JobState } from '../spool/types.js';
 import type { Tracker } from '../tracker/index.js';
 import type { Sessions } from '../identity/index.js';
 import type { DirectoryPublisher, ServiceAccountVerifier } from '../directory/index.js';
+import type { ReleaseService } from '../release/index.js';
 import { PullPrintError } from '../util/errors.js';
 import type { TypedEvents } from './events.js';
 import type { EngineEvent } from './engine-events.js';
@@ -31,6 +32,7 @@ export interface Services {
   sessions: Sessions;
   directoryPublisher: DirectoryPublisher;
   serviceAccountVerifier: ServiceAccountVerifier;
+  release: ReleaseService;
 }
 
 export class ServiceRegistry {

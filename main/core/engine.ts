@@ -21,6 +21,8 @@ import { identityAfterSpoolModule, identityModule } from './modules/identity-mod
 import type { IdentityPorts } from './modules/identity-module.js';
 import { directoryModule } from './modules/directory-module.js';
 import type { DirectoryPorts } from './modules/directory-module.js';
+import { releaseModule } from './modules/release-module.js';
+import type { ReleasePorts } from './modules/release-module.js';
 import { VERSION } from './version.js';
 
 export type { EngineEvent, EngineStatus } from './engine-events.js';
@@ -55,7 +57,7 @@ export interface EngineOptions {
   readonly osUser?: string;
   readonly now?: () => Date;
   /** Ports the shell or the tests implement. */
-  readonly ports?: { readonly identity?: IdentityPorts; readonly directory?: DirectoryPorts };
+  readonly ports?: { readonly identity?: IdentityPorts; readonly directory?: DirectoryPorts; readonly release?: ReleasePorts };
 }
 
 /** The modules, in start order. Later modules may use the services of earlier ones. */
@@ -65,6 +67,7 @@ function buildModules(ctx: EngineContext, opts: EngineOptions): EngineModule[] {
     spoolModule(ctx),
     identityAfterSpoolModule(ctx),
     trackerModule(ctx),
+    releaseModule(ctx, opts.ports?.release),
     directoryModule(ctx, opts.ports?.directory),
     ...ctx.config.modes.map((m) => captureModule(ctx, m)),
   ];

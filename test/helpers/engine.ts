@@ -55,7 +55,11 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
   const config = await loadConfig({ configPath: configFile, dataDir: join(dir, 'data'), env: {} });
   const logger: RootLogger = createLogger({ file: logFile, loggingEnabled: config.logger.loggingEnabled });
   const ports = Object.fromEntries(config.modes.map((m) => [m.kind, 0])) as Partial<Record<ModeKind, number>>;
-  const engine = new Engine({ config, logger, capturePorts: ports, ports: opts.ports, osUser: opts.osUser });
+  const engine = new Engine({
+    config, logger, capturePorts: ports, osUser: opts.osUser,
+    // The release service on a free loopback port, so test engines never collide on 9443.
+    ports: { release: { port: 0, host: '127.0.0.1' }, ...opts.ports },
+  });
   await engine.start();
   const stop = async (): Promise<void> => {
     await engine.stop();

@@ -4,6 +4,7 @@
 
 import { captureRss, captureThroughput, concurrentJobs } from './capture.bench.js';
 import { factsThroughput } from './facts.bench.js';
+import { releaseThroughput } from './release.bench.js';
 import { toMarkdown } from './report.js';
 import type { BenchResult } from './report.js';
 
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'capture-rss': () => captureRss(Math.round(4 * GiB * scale)),
   'concurrent-jobs': () => concurrentJobs(200, 1 * MiB),
   facts: () => factsThroughput(Math.round(256 * MiB * scale)),
+  release: () => releaseThroughput(Math.round(1 * GiB * scale)),
 };
 
 const wanted = process.argv.slice(2);

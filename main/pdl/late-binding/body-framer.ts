@@ -16,22 +16,11 @@ const LINE_KEEP = 128;
 const ENTER = /^@PJL[ \t]+ENTER[ \t]+LANGUAGE[ \t]*=[ \t]*([A-Za-z0-9_]+)/i;
 
 /**
- * The next complete UEL at or after `from`, or -1. Anchored on its `%` (found with the
- * native byte search) rather than on ESC, which is frequent in PCL and binary data; this
- * is the only work done on bytes that pass through untouched.
+ * The next complete UEL at or after `from`, or -1: Node's native multi-byte search, the only
+ * work done on bytes that pass through untouched.
  */
 export function findUel(buf: Buffer, from: number): number {
-  const last = buf.length - UEL.length;
-  let p = buf.indexOf(0x25, from + 1);
-  while (p >= 0 && p - 1 <= last) {
-    if (buf[p - 1] === 0x1b) {
-      let k = 2;
-      while (k < UEL.length && buf[p - 1 + k] === UEL[k]) k++;
-      if (k === UEL.length) return p - 1;
-    }
-    p = buf.indexOf(0x25, p + 1);
-  }
-  return -1;
+  return buf.indexOf(UEL, from);
 }
 
 /** How long the tail of `buf` (from `from`) that could begin a UEL is. */

@@ -1,0 +1,29 @@
+// Release benchmarks (release service issue §7): streaming a held job to a loopback
+// receiver as a ratio to reading the file, and the late-binding overhead.
+
+import { releaseBench } from '../main/release/release.bench-helper.js';
+import type { BenchResult } from './report.js';
+
+export async function releaseThroughput(sizeBytes: number): Promise<BenchResult[]> {
+  const r = await releaseBench(sizeBytes);
+  const ratio = r.releaseMiBps / r.readMiBps;
+  const overheadPct = (r.lateBindingOverhead - 1) * 100;
+  const size = `${Math.round(sizeBytes / 1024 / 1024)} MiB PostScript`;
+  return [
+    {
+      name: `release streaming, ${size} job to a loopback port-9100 receiver`,
+      value: ratio,
+      unit: 'ratio to reading the file',
+      target: '≥ 0.9',
+      pass: ratio >= 0.9,
+      detail: `release ${r.releaseMiBps.toFixed(0)} MiB/s, file read ${r.readMiBps.toFixed(0)} MiB/s`,
+    },
+    {
+      name: `late-binding overhead (copies + duplex), ${size}`,
+      value: overheadPct,
+      unit: '% over a release without changes',
+      target: '≤ 5',
+      pass: overheadPct <= 5,
+    },
+  ];
+}

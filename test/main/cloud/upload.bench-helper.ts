@@ -1,0 +1,132 @@
+// Benchmark helper (for test/bench/run.ts): uploading a large job to the reference cloud
+// server on loopback over HTTPS, through CloudClient with a real access token, against a
+// baseline measured in the same run: the same file PUT over HTTPS to a bare Node server
+// that writes it to disk and fsyncs. Also the client process's memory growth, which must
+// not follow the job's size. Usage in run.ts:
+//   import { cloudUploadBench } from '../main/cloud/upload.bench-helper.js';
+//   'cloud-upload': () => cloudUploadBench(Math.round(1 * GiB * scale)),
+
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Agent, request } from 'undici';
+import { CloudClient } from '../../../main/cloud/api-client.js';
+import type { BenchResult } from '../../bench/report.js';
+import { ALICE, startRig } from './cloud-rig.js';
+
+const MiB = 1024 * 1024;
+
+async function writeJob(path: string, size: number): Promise<string> {
+  const block = randomBytes(MiB);
+  const h = createHash('sha256');
+  const fh = await open(path, 'w');
+  try {
+    for (let done = 0; done < size; done += MiB) {
+      const piece = block.subarray(0, Math.min(MiB, size - done));
+      piece[0] = (done / MiB) & 0xff;
+      h.update(piece);
+      await fh.write(piece);
+    }
+  } finally {
+    await fh.close();
+  }
+  return h.digest('hex');
+}
+
+/** Upload throughput and client memory for a job of `sizeBytes` (1 GiB in the recorded figures). */
+export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]> {
+  const rig = await startRig({ accessTokenTtl: 3600 });
+  try {
+    const dir = await rig.tempDir('bench-upload-');
+    const file = join(dir, 'job.bin');
+    const digest = await writeJob(file, sizeBytes);
+    const token = (await rig.signIn(ALICE)).accessToken;
+
+    // Baseline: HTTPS PUT piped straight to a file, fsync'ed.
+    let n = 0;
+    const bare = createServer({ key: rig.idp.pki.keyPem, cert: rig.idp.pki.certPem }, (req, res) => {
+      const out = join(dir, `baseline-${n++}`);
+      pipeline(req, createWriteStream(out)).then(async () => {
+        const fh = await open(out, 'r+');
+        await fh.sync();
+        await fh.close();
+        await rm(out);
+        res.end('{}');
+      }, () => res.destroy());
+    });
+    bare.listen(0, '127.0.0.1');
+    await once(bare, 'listening');
+    const agent = new Agent({ connect: { ca: rig.idp.pki.caPem } });
+    const baseline = async (): Promise<number> => {
+      const t0 = performance.now();
+      const res = await request(`https://127.0.0.1:${(bare.address() as AddressInfo).port}/`, {
+        method: 'PUT', dispatcher: agent, body: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        headers: { 'content-length': String(sizeBytes) },
+      });
+      await res.body.dump();
+      return performance.now() - t0;
+    };
+
+    const server = await rig.startServer({ limits: { maxDocumentBytes: sizeBytes + MiB } });
+    const client = new CloudClient({ server: rig.remote(server), apiVersion: '3.0', ca: rig.idp.pki.caPem });
+    let key = 0;
+    const upload = async (): Promise<number> => {
+      const t0 = performance.now();
+      await client.uploadDocument(token, `bench-${key++}`, {
+        title: 'bench', pages: null, color: null, duplex: null, copies: 1, format: 'unknown', size: sizeBytes, sha256: digest,
+        workstation: 'bench', printedAt: new Date().toISOString(),
+      }, file);
+      const ms = performance.now() - t0;
+      await rm(server.store.documentPath('sub-alice-0001', `bench-${key - 1}`), { force: true });
+      return ms;
+    };
+
+    // Warm up both, then alternate so both share the machine's noise.
+    await baseline();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 25);
+    const base: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      base.push(await baseline());
+      ours.push(await upload());
+    }
+    clearInterval(sampler);
+    await client.close();
+    await agent.close();
+    bare.close();
+
+    const best = (xs: number[]): number => Math.min(...xs);
+    const mibps = (ms: number): number => sizeBytes / MiB / (ms / 1000);
+    const ratio = best(base) / best(ours);
+    const grownMiB = (rssPeak - rssBefore) / MiB;
+    return [
+      {
+        name: 'cloud-upload throughput',
+        value: mibps(best(ours)),
+        unit: 'MiB/s',
+        target: '≥ 0.5 × bare HTTPS PUT to disk',
+        pass: ratio >= 0.5,
+        detail: `${(sizeBytes / MiB).toFixed(0)} MiB; baseline ${mibps(best(base)).toFixed(0)} MiB/s; ratio ${ratio.toFixed(2)}`,
+      },
+      {
+        name: 'cloud-upload memory',
+        value: Math.max(0, grownMiB),
+        unit: 'MiB RSS growth',
+        target: '< 128 MiB whatever the job size',
+        pass: grownMiB < 128,
+        detail: `client and server in one process, ${(sizeBytes / MiB).toFixed(0)} MiB job`,
+      },
+    ];
+  } finally {
+    await rig.stop();
+  }
+}

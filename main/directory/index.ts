@@ -24,5 +24,6 @@ export { connectPowerEvents, ManualPowerEvents } from './power.js';
 export { loadOrCreateWorkstationId } from './workstation-id.js';
 export { sourceAddressToward, directoryHost, watchAddress } from './address.js';
 export { verifyDirectoryPassword } from './sign-in.js';
-export { realClock } from './clock.js';
+/** The engine's shared real clock (main/util/clock.ts), under the name this surface always had. */
+export { REAL_CLOCK as realClock } from '../util/clock.js';
 export { KeychainCredentialStore, DIRECTORY_KEYCHAIN_SERVICE } from './keychain-credential-store.js';

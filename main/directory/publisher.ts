@@ -16,8 +16,8 @@ import type { Logger } from '../log/types.js';
 import { TypedEvents } from '../core/events.js';
 import { formatValue, checkAddress, checkWorkstationId } from './attribute-value.js';
 import type { AttributeWriter } from './attribute-writer.js';
-import { DIRECTORY_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
-import { realClock } from './clock.js';
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import { REAL_CLOCK } from '../util/clock.js';
 import { DirectoryError, classifyLdapError, failureClass, signInReason } from './errors.js';
 import { intentFor, type PublisherInput } from './timing.js';
 import type { Clock, CredentialStore, DirectoryEvent, DirectoryState, DirectoryStatus, WorkstationAddress } from './types.js';
@@ -43,6 +43,12 @@ export interface DirectoryPublisherOptions {
   /** How long suspend(), shutdown() and signedOut() wait for the removal (real time). */
   readonly removalTimeoutMs?: number;
 }
+
+/**
+ * Retries while the directory cannot be reached. maxMs is also the pace of the slow retry
+ * after a problem an administrator must fix.
+ */
+export const DIRECTORY_BACKOFF: BackoffPolicy = { initialMs: 5_000, maxMs: 15 * 60_000 };
 
 type Phase = 'new' | 'running' | 'suspended' | 'stopped';
 
@@ -77,7 +83,7 @@ export class DirectoryPublisher {
     if (opts.address) checkAddress(opts.address);
     this.#o = opts;
     this.#log = opts.log;
-    this.#clock = opts.clock ?? realClock;
+    this.#clock = opts.clock ?? REAL_CLOCK;
     this.#random = opts.random ?? Math.random;
     this.#backoff = opts.backoff ?? DIRECTORY_BACKOFF;
     this.#address = opts.address;

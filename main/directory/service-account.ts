@@ -8,7 +8,7 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from '../log/types.js';
-import { realClock } from './clock.js';
+import { REAL_CLOCK } from '../util/clock.js';
 import { openSession } from './connection.js';
 import { classifyLdapError } from './errors.js';
 import type { Clock, DirectorySettings, ServiceAccountVerifier } from './types.js';
@@ -54,7 +54,7 @@ export class LdapServiceAccountVerifier implements ServiceAccountVerifier {
 
   constructor(opts: ServiceAccountVerifierOptions) {
     this.#o = opts;
-    this.#clock = opts.clock ?? realClock;
+    this.#clock = opts.clock ?? REAL_CLOCK;
   }
 
   async verify(username: string, password: string, peer: string): Promise<boolean> {

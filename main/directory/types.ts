@@ -42,12 +42,8 @@ export interface WorkstationAddress {
   readonly secure: boolean;
 }
 
-/** The directory's clock port; structurally the same as the tracker's, so one real clock serves both. */
-export interface Clock {
-  now(): Date;
-  /** Calls fn once at `at` or soon after, never synchronously; returns a cancel function. */
-  setTimer(at: Date, fn: () => void): () => void;
-}
+/** The directory's clock port: the engine's one clock port (main/util/clock.ts). */
+export type { Clock } from '../util/clock.js';
 
 /**
  * The user's directory password between runs. The engine's implementation is the OS

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, mkdirDurable, removeFileDurable, TEMP_PREFIX, writeFileDurable } from '../spool/durable-fs.js';
+import { errnoCode, mkdirDurable, removeFileDurable, TEMP_PREFIX, writeFileDurable } from '../util/durable-fs.js';
 
 export const LOGOUT_PENDING_DIR = 'logout-pending';
 

@@ -4,6 +4,7 @@
 // token consumed, and replaying it would make the provider revoke the whole grant).
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../util/backoff.js';
 import { IdentityError } from './errors.js';
 
 export interface RetryPolicy {
@@ -31,8 +32,7 @@ export async function withRetry<T>(
       return await fn();
     } catch (err) {
       if (attempt >= policy.attempts || !shouldRetry(err, opts.idempotent)) throw err;
-      const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.round(base / 2 + Math.random() * (base / 2));
+      const delay = backoffDelay(attempt, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, Math.random);
       opts.onRetry?.(err as IdentityError, attempt, delay);
       await sleep(delay);
     }

@@ -11,11 +11,7 @@ import type { DeleteReason, JobRecord } from '../spool/types.js';
 /** What release uses of the spool (the real Spool implements it). */
 export type ReleaseSpool = Pick<Spool, 'list' | 'get' | 'setState' | 'delete' | 'removeEmptyUserFolder' | 'on'>;
 
-export interface Clock {
-  now(): Date;
-  /** Calls fn once at `at` or soon after, never synchronously; returns a cancel function. */
-  setTimer(at: Date, fn: () => void): () => void;
-}
+export type { Clock } from '../util/clock.js';
 
 /** Lifespans of the modes that hold jobs (ClientSettings of Hybrid, Serverless AD, local). */
 export type Lifespans = Partial<Record<ModeKind, ClientSettings>>;

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../log/types.js';
-import { errnoCode, writeFileDurable } from './durable-fs.js';
+import { errnoCode, writeFileDurable } from '../util/durable-fs.js';
 import { Serial } from './serial.js';
 
 export const COUNTER_BLOCK = 32;

@@ -10,7 +10,7 @@ import type { CommittedJob, JobReceiver, ProtocolMeta } from '../capture/types.j
 import type { Logger } from '../log/types.js';
 import type { JobInspector, PdlFacts } from '../pdl/types.js';
 import { CaptureError } from '../util/errors.js';
-import { isDiskFull } from './durable-fs.js';
+import { isDiskFull } from '../util/durable-fs.js';
 import { unknownFacts } from './facts.js';
 import { Serial } from './serial.js';
 

@@ -19,7 +19,7 @@ import type { ModeKind } from '../config/types.js';
 import type { Logger } from '../log/types.js';
 import type { JobInspector } from '../pdl/types.js';
 import type { SeqCounter } from './counter.js';
-import { TEMP_PREFIX, fsyncDir, mkdirDurable, removeFileDurable, writeFileDurable } from './durable-fs.js';
+import { TEMP_PREFIX, fsyncDir, mkdirDurable, removeFileDurable, writeFileDurable } from '../util/durable-fs.js';
 import { mergeFacts } from './facts.js';
 import { resolveInside } from './file-name.js';
 import type { SpoolLayout } from './layout.js';

@@ -9,7 +9,7 @@ import type { CaptureContext, CaptureSink, CommittedJob, JobReceiver } from '../
 import type { Logger } from '../log/types.js';
 import { CaptureError, PullPrintError } from '../util/errors.js';
 import { SeqCounter } from './counter.js';
-import { errnoCode, fsyncDir, isDiskFull, mkdirDurable, removeFileDurable, tempName, writeFileDurable } from './durable-fs.js';
+import { errnoCode, fsyncDir, isDiskFull, mkdirDurable, removeFileDurable, tempName, writeFileDurable } from '../util/durable-fs.js';
 import { SpoolEmitter, type SpoolEvents, type SpoolEventName } from './events.js';
 import { SpoolLayout } from './layout.js';
 import { SpoolReceiver, toCaptureError, type ReceivedJob } from './receiver.js';

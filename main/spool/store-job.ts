@@ -11,7 +11,7 @@ import { access, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CaptureContext } from '../capture/types.js';
 import type { SeqCounter } from './counter.js';
-import { errnoCode, fsyncDir, removeFileDurable, tempName, writeFileDurable } from './durable-fs.js';
+import { errnoCode, fsyncDir, removeFileDurable, tempName, writeFileDurable } from '../util/durable-fs.js';
 import { mergeFacts } from './facts.js';
 import { expandFormat, finalizeName, resolveInside, withSuffix } from './file-name.js';
 import type { SpoolLayout } from './layout.js';

@@ -7,7 +7,8 @@ import { access, mkdir, readFile, readdir, rename, unlink } from 'node:fs/promis
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
 import { PullPrintError } from '../util/errors.js';
-import { errnoCode, fsyncDir, removeFileDurable, replaceFileDurable, tempPrefix } from './durable-file.js';
+import { errnoCode, fsyncDir, removeFileDurable } from '../util/durable-fs.js';
+import { replaceFileDurable, tempPrefix } from './durable-file.js';
 import { parseReport, serializeReport } from './report-xml.js';
 import type { DeletedJobRecord } from './types.js';
 

@@ -10,10 +10,8 @@ import { readFile } from 'node:fs/promises';
 import type { TrackerSettings } from '../config/types.js';
 import type { Logger } from '../log/types.js';
 import { PullPrintError, drop, errorCode } from '../util/errors.js';
-import { DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
-import type { BackoffPolicy } from './backoff.js';
-import { realClock } from './clock.js';
-import type { Clock } from './clock.js';
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import { realClock, type Clock } from '../util/clock.js';
 import { makeRecord } from './record.js';
 import { REPORT_FILE, ReportFile } from './report-file.js';
 import { serializeReport } from './report-xml.js';
@@ -26,6 +24,8 @@ import type {
 /** Records per request; a longer backlog goes out in several requests of one flush. */
 export const BATCH_MAX = 500;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Retries after a failed send: from 30 s, doubling, up to an hour. */
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 30_000, maxMs: 60 * 60_000 };
 const NOT_CONFIGURED = 'not configured (ServerIP is 0.0.0.0): records are kept in DJTReport.xml';
 
 export function createTracker(opts: TrackerOptions): Tracker {

@@ -4,8 +4,8 @@
 
 import type { TrackerSettings } from '../config/types.js';
 import type { Logger } from '../log/types.js';
-import type { BackoffPolicy } from './backoff.js';
-import type { Clock } from './clock.js';
+import type { BackoffPolicy } from '../util/backoff.js';
+import type { Clock } from '../util/clock.js';
 
 /** Why a held job was deleted; the same four reasons as the spool's DeleteReason. */
 export type DeleteReason = 'released' | 'expired' | 'user-deleted' | 'logout';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AdWriteOption } from '../../../main/config/types.js';
 import type { LogMeta, Logger } from '../../../main/log/types.js';
-import { FakeClock } from '../../../main/tracker/fake-clock.js';
+import { FakeClock } from '../../../main/util/fake-clock.js';
 import { LdapAttributeWriter } from '../../../main/directory/attribute-writer.js';
 import { formatValue } from '../../../main/directory/attribute-value.js';
 import { InMemoryCredentialStore } from '../../../main/directory/credential-store.js';

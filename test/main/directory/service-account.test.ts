@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogMeta, Logger } from '../../../main/log/types.js';
-import { FakeClock } from '../../../main/tracker/fake-clock.js';
+import { FakeClock } from '../../../main/util/fake-clock.js';
 import { LdapServiceAccountVerifier } from '../../../main/directory/service-account.js';
 import { directorySettings } from '../../../main/directory/settings.js';
 import { ACCOUNTS, SUFFIX, startSlapd, type Slapd } from '../../peers/slapd.js';

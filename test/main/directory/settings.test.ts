@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FakeClock } from '../../../main/tracker/fake-clock.js';
+import { FakeClock } from '../../../main/util/fake-clock.js';
 import { directoryHost, sourceAddressToward, watchAddress } from '../../../main/directory/address.js';
 import { DirectoryError } from '../../../main/directory/errors.js';
 import { DEFAULT_USER_FILTER, directorySettings, type DirectorySettingsInput } from '../../../main/directory/settings.js';

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InsufficientAccessError, InvalidCredentialsError, NoSuchObjectError, UnavailableError, UndefinedTypeError, UnwillingToPerformError } from 'ldapts';
 import type { AdWriteOption } from '../../../main/config/types.js';
-import { backoffDelay, DIRECTORY_BACKOFF } from '../../../main/directory/backoff.js';
+import { DIRECTORY_BACKOFF } from '../../../main/directory/publisher.js';
+import { backoffDelay } from '../../../main/util/backoff.js';
 import { classifyLdapError, DirectoryError, failureClass, signInReason } from '../../../main/directory/errors.js';
 import { intentFor, type PublisherInput } from '../../../main/directory/timing.js';
 

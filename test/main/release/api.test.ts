@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { connect } from 'node:tls';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { request } from 'undici';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
 import type { Spool } from '../../../main/spool/spool.js';
 import type { DeleteReason, JobRecord } from '../../../main/spool/types.js';
 import { postScriptText } from '../../helpers/documents.js';
@@ -26,7 +26,7 @@ const BOB = 'bob@example.com';
 const subjects: Record<string, string> = Object.fromEntries(Object.entries(ACCOUNTS).map(([email, a]) => [a.sub, email]));
 
 /** A clock the tests move: the real time plus an offset. */
-const movable = { offsetMs: 0, now: () => new Date(Date.now() + movable.offsetMs), setTimer: realClock.setTimer };
+const movable = { offsetMs: 0, now: () => new Date(Date.now() + movable.offsetMs), setTimer: REAL_CLOCK.setTimer };
 
 describe('release API over HTTPS with OpenID Connect tokens', () => {
   const hooks: (() => Promise<void>)[] = [];

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { decodeMessage, encodeMessage, type IppAttribute } from '../../../main/capture/ipp/codec.js';
 import { GroupTag, Operation } from '../../../main/capture/ipp/tags.js';
 import { attr, findAttribute, intValue, stringValue, val } from '../../../main/capture/ipp/values.js';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
 import { createPclXlInspector } from '../../../main/pdl/pclxl.js';
 import { ReleaseService, type ReleaseEvent } from '../../../main/release/index.js';
 import type { Spool } from '../../../main/spool/spool.js';
@@ -87,7 +87,7 @@ describe('release to printers', () => {
     spool.on('job-deleted', (job, reason) => deleted.push({ id: job.id, reason }));
     service = new ReleaseService({
       spool, dataDir, logger: memoryLogger(), lateBindingEnabled: true, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-      forgetUser: async () => undefined, servers: [], clock: realClock, delivery: { connectTimeoutMs: 3000, closeWaitMs: 3000 },
+      forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK, delivery: { connectTimeoutMs: 3000, closeWaitMs: 3000 },
     });
     await service.start();
     hooks.push(() => service.stop());
@@ -190,7 +190,7 @@ describe('release to printers', () => {
     assert.equal(spool.get(job.id)?.state, 'held');
     const trusting = new ReleaseService({
       spool, dataDir, logger: memoryLogger(), lateBindingEnabled: true, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-      forgetUser: async () => undefined, servers: [], clock: realClock, printerTls: { allowUntrusted: true },
+      forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK, printerTls: { allowUntrusted: true },
     });
     const out = await trusting.releaseJob(job.id, { printer: ipps });
     assert.equal(out.protocol, 'ipps');
@@ -252,7 +252,7 @@ describe('release to printers', () => {
 
     const noLb = new ReleaseService({
       spool, dataDir, logger: memoryLogger(), lateBindingEnabled: false, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-      forgetUser: async () => undefined, servers: [], clock: realClock,
+      forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK,
     });
     await assert.rejects(noLb.releaseJob(job.id, { printer: `socket://127.0.0.1:${sink.port}`, changes: { copies: 2 } }), (e: unknown) => errorCode(e) === 'LATE_BINDING_DISABLED');
 

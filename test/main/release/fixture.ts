@@ -8,24 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { ModeKind } from '../../../main/config/types.js';
-import type { Logger, LogMeta } from '../../../main/log/types.js';
+import type { Logger } from '../../../main/log/types.js';
 import { createJobInspector } from '../../../main/pdl/inspector.js';
 import { Spool } from '../../../main/spool/spool.js';
 import type { JobRecord } from '../../../main/spool/types.js';
 import type { ProtocolMeta } from '../../../main/capture/types.js';
 import { ReleaseService, type ReleaseServiceOptions } from '../../../main/release/index.js';
 import type { Clock } from '../../../main/release/types.js';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
+import { memoryLogger } from '../../helpers/memory-logger.js';
 
-export interface LogLine { level: string; message: string; meta?: LogMeta }
-
-export function memoryLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const at = (level: string) => (message: string, meta?: LogMeta): void => {
-    lines.push({ level, message, meta });
-  };
-  const l = { lines, critical: at('critical'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => l };
-  return l;
-}
+export { memoryLogger, type LogLine } from '../../helpers/memory-logger.js';
 
 export async function tempDataDir(t: TestContext | { after(fn: () => Promise<void>): void }, prefix = 'release'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `pullprint-${prefix}-`));
@@ -36,7 +29,7 @@ export async function tempDataDir(t: TestContext | { after(fn: () => Promise<voi
 const MODE_SETTINGS = { fileNameFormat: '%d_%i.prn', maxJobSizeBytes: 256 << 20, initialState: 'held' as const };
 
 /** A spool whose jobs belong to the user the job names (meta.user), for multi-user tests. */
-export async function openSpool(dataDir: string, clock: Pick<Clock, 'now'> = realClock, logger: Logger = memoryLogger()): Promise<Spool> {
+export async function openSpool(dataDir: string, clock: Pick<Clock, 'now'> = REAL_CLOCK, logger: Logger = memoryLogger()): Promise<Spool> {
   return Spool.open({
     dataDir,
     logger,
@@ -86,7 +79,7 @@ export async function startService(t: { after(fn: () => Promise<void>): void }, 
     servers: [{ port: 0, useSsl: true, modes }],
     host: '127.0.0.1',
     tls: { names: () => ({ dns: ['localhost'], ips: ['127.0.0.1'] }) },
-    clock: realClock,
+    clock: REAL_CLOCK,
     ...o,
   });
   await service.start();

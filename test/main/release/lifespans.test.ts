@@ -11,7 +11,7 @@ import { ReleaseService } from '../../../main/release/index.js';
 import type { ReleaseEvent } from '../../../main/release/index.js';
 import { SpoolLayout } from '../../../main/spool/layout.js';
 import type { DeleteReason } from '../../../main/spool/types.js';
-import { FakeClock } from '../../../main/tracker/fake-clock.js';
+import { FakeClock } from '../../../main/util/fake-clock.js';
 import { postScriptText } from '../../helpers/documents.js';
 import { memoryLogger, openSpool, storeJob, tempDataDir } from './fixture.js';
 

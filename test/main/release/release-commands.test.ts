@@ -10,7 +10,7 @@ import { registerReleaseCommands } from '../../../main/cli/release-commands.js';
 import type { Io } from '../../../main/cli/output.js';
 import { callEngine } from '../../../main/control/client.js';
 import { startControlServer, type ControlServer } from '../../../main/control/server.js';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
 import { nullLogger } from '../../../main/log/null-logger.js';
 import { ReleaseService, releaseControlMethods, printersFile } from '../../../main/release/index.js';
 import type { Spool } from '../../../main/spool/spool.js';
@@ -42,7 +42,7 @@ describe('pullprint release and printers', () => {
     hooks.push(() => sink.close());
     service = new ReleaseService({
       spool, dataDir, logger: memoryLogger(), lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-      forgetUser: async () => undefined, servers: [], clock: realClock, delivery: { closeWaitMs: 2000 },
+      forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK, delivery: { closeWaitMs: 2000 },
       get lateBindingEnabled() {
         return lateBinding;
       },

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
 import { nullLogger } from '../../../main/log/null-logger.js';
 import { ReleaseService } from '../../../main/release/index.js';
 import { openSpool, storeJob } from './fixture.js';
@@ -62,10 +62,10 @@ async function timeRead(file: string): Promise<number> {
 export async function releaseBench(sizeBytes: number): Promise<ReleaseBenchResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pullprint-release-bench-'));
   const recv = await countingReceiver();
-  const spool = await openSpool(dataDir, realClock, nullLogger());
+  const spool = await openSpool(dataDir, REAL_CLOCK, nullLogger());
   const service = new ReleaseService({
     spool, dataDir, logger: nullLogger(), lateBindingEnabled: true, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-    forgetUser: async () => undefined, servers: [], clock: realClock,
+    forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK,
   });
   try {
     await service.start();

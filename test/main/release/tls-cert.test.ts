@@ -8,7 +8,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { realClock } from '../../../main/directory/clock.js';
+import { REAL_CLOCK } from '../../../main/util/clock.js';
 import { ReleaseService } from '../../../main/release/index.js';
 import { loadReleaseTls, workstationNames, VALIDITY_DAYS } from '../../../main/release/tls-cert.js';
 import { errorCode } from '../../../main/util/errors.js';
@@ -92,7 +92,7 @@ describe('release TLS certificate', () => {
     t.after(() => spool.close());
     const service = new ReleaseService({
       spool, dataDir, logger: memoryLogger(), lateBindingEnabled: false, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
-      forgetUser: async () => undefined, servers: [{ port: 0, useSsl: true, modes: ['hybrid'] }], host: '127.0.0.1', clock: realClock,
+      forgetUser: async () => undefined, servers: [{ port: 0, useSsl: true, modes: ['hybrid'] }], host: '127.0.0.1', clock: REAL_CLOCK,
       tls: { certFile, keyFile },
     });
     await service.start();

@@ -1,49 +1,16 @@
 // Start-up recovery on a real file system: the states a crash can leave behind, made
 // either by a process that really dies mid-job or by arranging the files as a crash
 // at that instant would have left them.
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaptureContext, ProtocolMeta } from '../../../main/capture/types.js';
-import type { Logger, LogMeta } from '../../../main/log/types.js';
-import { createJobInspector } from '../../../main/pdl/inspector.js';
 import { Spool, type JobRecord, type SpoolOptions } from '../../../main/spool/spool.js';
 import { run } from '../../helpers/process.js';
-
-interface LogLine { level: string; message: string; meta?: LogMeta }
-function memoryLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, meta?: LogMeta): void => {
-    lines.push({ level, message, meta });
-  };
-  const l = { lines, critical: at('critical'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => l };
-  return l;
-}
-
-async function tempData(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pullprint-recovery-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function options(dataDir: string, over: Partial<SpoolOptions> = {}): SpoolOptions {
-  return {
-    dataDir,
-    logger: memoryLogger(),
-    modes: {
-      cloud: { fileNameFormat: '%d_%i.ps', queueName: 'LPMCloud', maxJobSizeBytes: 8 << 20, initialState: 'queued' },
-      local: { fileNameFormat: '%d_%i.prn', queueName: 'PullPrint', maxJobSizeBytes: 8 << 20, initialState: 'held' },
-    },
-    ownerOf: (meta) => meta.user ?? 'alice',
-    inspect: createJobInspector,
-    ...over,
-  };
-}
+import { filesUnder, memoryLogger, sha, spoolOptions, tempData, type LogLine } from './fixture.js';
 
 const CTX: CaptureContext = { protocol: 'lpd', mode: 'local', peer: '127.0.0.1:721' };
 
@@ -61,23 +28,14 @@ async function receive(spool: Spool, data: Buffer, meta: ProtocolMeta = { protoc
   return rec;
 }
 
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const recordOf = (j: JobRecord): string => join(dirname(j.file), '.jobs', `${j.id}.json`);
 const logged = (l: { lines: LogLine[] }, level: string, text: string): boolean =>
   l.lines.some((x) => x.level === level && x.message.includes(text));
 
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1));
-  }
-  return out.sort();
-}
-
 describe('spool recovery', () => {
   test('a process killed mid-job leaves a temporary file that start-up removes', async (t) => {
-    const dataDir = await tempData(t);
-    const spool = await Spool.open(options(dataDir));
+    const dataDir = await tempData(t, 'recovery');
+    const spool = await Spool.open(spoolOptions(dataDir));
     const kept = await receive(spool, postScript('kept', 1));
     await spool.close();
 
@@ -100,20 +58,20 @@ describe('spool recovery', () => {
     const res = await run(process.execPath, ['--import', 'tsx', script], { cwd: dirname(spoolModule) });
     assert.equal(res.signal, 'SIGKILL', res.stderr);
     await unlink(script);
-    const left = (await files(dataDir)).filter((f) => basename(f).startsWith('.tmp-'));
+    const left = (await filesUnder(dataDir)).filter((f) => basename(f).startsWith('.tmp-'));
     assert.equal(left.length, 1, 'the crash left its temporary file');
 
     const logger = memoryLogger();
-    const again = await Spool.open(options(dataDir, { logger }));
-    assert.deepEqual((await files(dataDir)).filter((f) => basename(f).startsWith('.tmp-')), []);
+    const again = await Spool.open(spoolOptions(dataDir, { logger }));
+    assert.deepEqual((await filesUnder(dataDir)).filter((f) => basename(f).startsWith('.tmp-')), []);
     assert.deepEqual(again.list().map((j) => [j.id, j.sha256]), [[kept.id, kept.sha256]]);
     assert.ok(logged(logger, 'info', 'temporary file'));
     await again.close();
   });
 
   test('temporary files anywhere in the spool are removed, jobs kept', async (t) => {
-    const dataDir = await tempData(t);
-    const spool = await Spool.open(options(dataDir));
+    const dataDir = await tempData(t, 'recovery');
+    const spool = await Spool.open(spoolOptions(dataDir));
     const kept = await receive(spool, Buffer.from('kept'));
     await spool.close();
     const users = join(dataDir, 'spool', 'users');
@@ -121,15 +79,15 @@ describe('spool recovery', () => {
       join(dataDir, 'spool', '.tmp-counter1'), join(users, '.tmp-early'), join(users, 'alice', '.tmp-doc'), join(users, 'alice', '.jobs', '.tmp-rec'),
     ];
     for (const f of leftovers) await writeFile(f, 'partial');
-    const again = await Spool.open(options(dataDir));
+    const again = await Spool.open(spoolOptions(dataDir));
     for (const f of leftovers) assert.ok(!existsSync(f), f);
     assert.deepEqual(again.list().map((j) => j.id), [kept.id]);
     await again.close();
   });
 
   test('a document without record (crash after its rename) is kept and its record rebuilt', async (t) => {
-    const dataDir = await tempData(t);
-    const spool = await Spool.open(options(dataDir));
+    const dataDir = await tempData(t, 'recovery');
+    const spool = await Spool.open(spoolOptions(dataDir));
     const doc = postScript('Orphaned report', 3);
     const lost = await receive(spool, doc, { protocol: 'lpd', user: 'Émile' });
     const other = await receive(spool, Buffer.from('other'));
@@ -137,7 +95,7 @@ describe('spool recovery', () => {
     await unlink(recordOf(lost));
 
     const logger = memoryLogger();
-    const again = await Spool.open(options(dataDir, { logger }));
+    const again = await Spool.open(spoolOptions(dataDir, { logger }));
     const adopted = again.list({ owner: 'Émile' });
     assert.equal(adopted.length, 1);
     const a = adopted[0];
@@ -155,21 +113,21 @@ describe('spool recovery', () => {
     assert.ok(logged(logger, 'warn', 'rebuilt the record'));
     await again.close();
 
-    const third = await Spool.open(options(dataDir));
+    const third = await Spool.open(spoolOptions(dataDir));
     assert.deepEqual(third.list().map((j) => j.id).sort(), [a.id, other.id].sort(), 'adopted once, not on every start');
     await third.close();
   });
 
   test('a record whose document is missing is removed and logged', async (t) => {
-    const dataDir = await tempData(t);
-    const spool = await Spool.open(options(dataDir));
+    const dataDir = await tempData(t, 'recovery');
+    const spool = await Spool.open(spoolOptions(dataDir));
     const gone = await receive(spool, Buffer.from('gone'));
     const kept = await receive(spool, Buffer.from('kept'));
     await spool.close();
     await unlink(gone.file);
 
     const logger = memoryLogger();
-    const again = await Spool.open(options(dataDir, { logger }));
+    const again = await Spool.open(spoolOptions(dataDir, { logger }));
     assert.deepEqual(again.list().map((j) => j.id), [kept.id]);
     assert.ok(!existsSync(recordOf(gone)));
     assert.ok(logged(logger, 'warn', 'document is missing'));
@@ -191,8 +149,8 @@ describe('spool recovery', () => {
   ];
   for (const [what, corrupt] of corruptions) {
     test(`a record with ${what} goes to quarantine; its document is kept`, async (t) => {
-      const dataDir = await tempData(t);
-      const spool = await Spool.open(options(dataDir));
+      const dataDir = await tempData(t, 'recovery');
+      const spool = await Spool.open(spoolOptions(dataDir));
       const doc = Buffer.from(`document ${what}`);
       const bad = await receive(spool, doc);
       const good = await receive(spool, Buffer.from('good'));
@@ -201,7 +159,7 @@ describe('spool recovery', () => {
       await writeFile(recordOf(bad), corrupt(JSON.parse(raw) as Record<string, unknown>, raw));
 
       const logger = memoryLogger();
-      const again = await Spool.open(options(dataDir, { logger }));
+      const again = await Spool.open(spoolOptions(dataDir, { logger }));
       assert.ok(!existsSync(recordOf(bad)));
       const quarantined = await readdir(join(dataDir, 'spool', 'quarantine'));
       assert.equal(quarantined.length, 1);
@@ -219,8 +177,8 @@ describe('spool recovery', () => {
   }
 
   test('foreign files and folders are left alone; stray files in .jobs are quarantined', async (t) => {
-    const dataDir = await tempData(t);
-    const spool = await Spool.open(options(dataDir));
+    const dataDir = await tempData(t, 'recovery');
+    const spool = await Spool.open(spoolOptions(dataDir));
     const kept = await receive(spool, Buffer.from('kept'));
     await spool.close();
     const users = join(dataDir, 'spool', 'users');
@@ -228,7 +186,7 @@ describe('spool recovery', () => {
     await writeFile(join(users, 'Not Ours', 'file.txt'), 'x');
     await writeFile(join(users, 'README'), 'x');
     await writeFile(join(users, 'alice', '.jobs', 'notes.txt'), 'x');
-    const again = await Spool.open(options(dataDir));
+    const again = await Spool.open(spoolOptions(dataDir));
     assert.ok(existsSync(join(users, 'Not Ours', 'file.txt')));
     assert.ok(existsSync(join(users, 'README')));
     assert.ok(!existsSync(join(users, 'alice', '.jobs', 'notes.txt')));
@@ -238,15 +196,15 @@ describe('spool recovery', () => {
   });
 
   test('a document without record in a folder whose owner cannot be told is quarantined', async (t) => {
-    const dataDir = await tempData(t);
+    const dataDir = await tempData(t, 'recovery');
     const long = 'L'.repeat(300);
-    const spool = await Spool.open(options(dataDir, { ownerOf: () => long }));
+    const spool = await Spool.open(spoolOptions(dataDir, { ownerOf: () => long }));
     const job = await receive(spool, Buffer.from('x'));
     await spool.close();
     assert.match(basename(dirname(job.file)), /~[0-9a-f]{64}$/);
     await unlink(recordOf(job));
     const logger = memoryLogger();
-    const again = await Spool.open(options(dataDir, { ownerOf: () => long, logger }));
+    const again = await Spool.open(spoolOptions(dataDir, { ownerOf: () => long, logger }));
     assert.deepEqual(again.list(), []);
     assert.ok(!existsSync(job.file));
     assert.equal((await readdir(join(dataDir, 'spool', 'quarantine'))).length, 1);
@@ -255,9 +213,9 @@ describe('spool recovery', () => {
   });
 
   test('with only Cloud enabled, a recovered document takes the Cloud mode', async (t) => {
-    const dataDir = await tempData(t);
+    const dataDir = await tempData(t, 'recovery');
     const cloudOnly = (d: string): SpoolOptions => {
-      const o = options(d);
+      const o = spoolOptions(d);
       return { ...o, modes: { cloud: o.modes.cloud } };
     };
     const spool = await Spool.open(cloudOnly(dataDir));

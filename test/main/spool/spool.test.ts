@@ -1,6 +1,6 @@
 // The spool on a real file system (temporary folders): receive → commit → list →
 // restart, events after disk, abort, size limit, counter, hostile names, disk full.
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,23 +8,14 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile, open as openFile } fro
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import type { CaptureContext, ProtocolMeta } from '../../../main/capture/types.js';
-import type { Logger, LogMeta } from '../../../main/log/types.js';
 import { createJobInspector } from '../../../main/pdl/inspector.js';
 import type { JobInspector, PdlFacts } from '../../../main/pdl/types.js';
 import { Spool, type JobRecord, type SpoolOptions } from '../../../main/spool/spool.js';
 import { errorCode } from '../../../main/util/errors.js';
 import { run } from '../../helpers/process.js';
+import { filesUnder, memoryLogger, sha, spoolOptions, tempData, testModes } from './fixture.js';
 
 // --- fixture -------------------------------------------------------------------
-
-interface LogLine { level: string; message: string; meta?: LogMeta }
-function memoryLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const at = (level: string) => (message: string, meta?: LogMeta): void => {
-    lines.push({ level, message, meta });
-  };
-  const l = { lines, critical: at('critical'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => l };
-  return l;
-}
 
 /** The real inspector, watched: proves the bytes pass through it once, in order, in the chunks written. */
 class ProbeInspector implements JobInspector {
@@ -49,25 +40,13 @@ class ProbeInspector implements JobInspector {
   }
 }
 
-async function tempData(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pullprint-spool-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 function options(dataDir: string, over: Partial<SpoolOptions> = {}): SpoolOptions {
-  return {
-    dataDir,
-    logger: memoryLogger(),
-    modes: {
-      local: { fileNameFormat: '%d_%i.prn', queueName: 'PullPrint', maxJobSizeBytes: 8 << 20, initialState: 'held' },
-      cloud: { fileNameFormat: '%u_%i.ps', queueName: 'LPMCloud', maxJobSizeBytes: 8 << 20, initialState: 'queued' },
-    },
-    ownerOf: (meta) => meta.user ?? 'alice',
+  return spoolOptions(dataDir, {
+    modes: testModes('%u_%i.ps'),
     inspect: () => new ProbeInspector(),
     now: () => new Date(Date.UTC(2026, 10, 24, 15, 30, 12)),
     ...over,
-  };
+  });
 }
 
 const CTX: CaptureContext = { protocol: 'ipp', mode: 'local', peer: '127.0.0.1:5000' };
@@ -83,18 +62,7 @@ async function receive(spool: Spool, data: Buffer, meta: ProtocolMeta = { protoc
   return r.commit(meta);
 }
 
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** Every file under dir, relative, recursively. */
-async function tree(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1));
-  }
-  return out.sort();
-}
-
-const temps = async (dataDir: string): Promise<string[]> => (await tree(dataDir)).filter((f) => basename(f).startsWith('.tmp-'));
+const temps = async (dataDir: string): Promise<string[]> => (await filesUnder(dataDir)).filter((f) => basename(f).startsWith('.tmp-'));
 
 // --- tests ---------------------------------------------------------------------
 
@@ -310,7 +278,7 @@ describe('spool: events come after disk', () => {
     await spool.close();
     spool = await Spool.open(options(dataDir));
     assert.deepEqual(spool.list(), []);
-    assert.deepEqual(await tree(join(dataDir, 'spool', 'users')), []);
+    assert.deepEqual(await filesUnder(join(dataDir, 'spool', 'users')), []);
     await spool.close();
   });
 
@@ -507,7 +475,7 @@ describe('spool: disk full', () => {
 
     assert.deepEqual(spool.list().map((j) => j.id), [kept.id]);
     assert.deepEqual(await readFile(spool.get(kept.id)!.file), first);
-    const userFiles = (await tree(join(mnt, 'spool', 'users'))).filter((f) => !f.includes('.jobs'));
+    const userFiles = (await filesUnder(join(mnt, 'spool', 'users'))).filter((f) => !f.includes('.jobs'));
     assert.deepEqual(userFiles, [join('alice', basename(spool.get(kept.id)!.file))]);
     await spool.close();
 
@@ -550,7 +518,7 @@ describe('spool: reassign and dynamic initial state', () => {
     assert.equal(job.owner, 'alice@example.com');
     assert.equal(job.title, 'Adopted');
     assert.equal(sha(readFileSync(job.file)), sha(data));
-    const files = await tree(join(dataDir, 'spool', 'users'));
+    const files = await filesUnder(join(dataDir, 'spool', 'users'));
     assert.ok(!files.some((f) => f.startsWith(`root${sep}`) && !f.includes('.jobs')), files.join(','));
     assert.ok(!files.some((f) => f.startsWith(`root${sep}.jobs${sep}`)), 'old record removed');
   });

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_BACKOFF, FakeClock, backoffDelay, realClock } from '../../../main/tracker/index.js';
-import { MAX_SET_TIMEOUT_MS } from '../../../main/tracker/clock.js';
+import { MAX_SET_TIMEOUT_MS } from '../../../main/util/clock.js';
 import { waitFor } from '../../helpers/process.js';
 
 describe('real clock', () => {

@@ -1,8 +1,10 @@
-// The tracker's clock port: wall-clock time and one-shot timers at an absolute instant.
-// Scheduled sends are wall-clock events (12:00 local), so a timer is an instant, not a
-// delay; the real implementation re-checks the wall clock in short steps because Node's
-// setTimeout counts monotonic time, which stops while the machine sleeps and ignores
-// clock changes, and because it silently fires at once for delays over 2^31-1 ms.
+// The engine's clock port (tracker, directory, release): wall-clock time and one-shot
+// timers at an absolute instant. Scheduled sends are wall-clock events (12:00 local), so a
+// timer is an instant, not a delay; the real implementation re-checks the wall clock in
+// short steps because Node's setTimeout counts monotonic time, which stops while the
+// machine sleeps and ignores clock changes, and because it silently fires at once for
+// delays over 2^31-1 ms. Identity keeps its own port (main/identity/clock.ts): it only
+// reads epoch milliseconds and arms no timers.
 
 export interface Clock {
   now(): Date;
@@ -34,7 +36,7 @@ export function realClock(opts: { maxStepMs?: number } = {}): Clock {
           return;
         }
         handle = setTimeout(check, Math.min(remaining, step));
-        // A pending report must not keep a process alive on its own; the engine's servers do.
+        // A pending timer must not keep a process alive on its own; the engine's servers do.
         handle.unref();
       };
       handle = setTimeout(check, Math.max(0, Math.min(due - Date.now(), step)));
@@ -47,3 +49,6 @@ export function realClock(opts: { maxStepMs?: number } = {}): Clock {
     },
   };
 }
+
+/** The real clock with the default step, for callers that take a Clock value. */
+export const REAL_CLOCK: Clock = realClock();

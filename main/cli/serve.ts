@@ -9,6 +9,7 @@ import { Engine } from '../core/engine.js';
 import type { EngineEvent } from '../core/engine.js';
 import { createLogger } from '../log/logger.js';
 import type { CliContext } from './program.js';
+import { notificationFor } from '../cloud/index.js';
 
 function describeEvent(e: EngineEvent): string | null {
   switch (e.type) {
@@ -22,6 +23,10 @@ function describeEvent(e: EngineEvent): string | null {
       return `error ${e.code}: ${e.message}`;
     case 'sign-in-required':
       return `sign-in required${e.user ? ` for ${e.user}` : ''}: ${e.message} (run "pullprint login")`;
+    case 'cloud': {
+      const n = notificationFor(e.event);
+      return n ? `${n.title}: ${n.body}` : null;
+    }
     case 'status':
       return null;
   }

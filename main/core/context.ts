@@ -13,6 +13,7 @@ import type { Tracker } from '../tracker/index.js';
 import type { Sessions } from '../identity/index.js';
 import type { DirectoryPublisher, ServiceAccountVerifier } from '../directory/index.js';
 import type { ReleaseService } from '../release/index.js';
+import type { CloudOutbox } from '../cloud/index.js';
 import { PullPrintError } from '../util/errors.js';
 import type { TypedEvents } from './events.js';
 import type { EngineEvent } from './engine-events.js';
@@ -33,6 +34,7 @@ export interface Services {
   directoryPublisher: DirectoryPublisher;
   serviceAccountVerifier: ServiceAccountVerifier;
   release: ReleaseService;
+  outboxes: Map<ModeKind, CloudOutbox>;
 }
 
 export class ServiceRegistry {

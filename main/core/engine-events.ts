@@ -2,6 +2,8 @@
 // before its event is emitted. The shell turns some of them into notifications.
 
 import type { DeleteReason, JobRecord, JobState } from '../spool/types.js';
+import type { CloudOutboxEvent } from '../cloud/index.js';
+import type { ModeKind } from '../config/types.js';
 
 export type EngineStatus = 'stopped' | 'starting' | 'running' | 'stopping';
 
@@ -12,4 +14,6 @@ export type EngineEvent =
   | { type: 'error'; code: string; message: string }
   /** Someone must sign in (user null: nobody has signed in yet on this workstation). */
   | { type: 'sign-in-required'; user: string | null; reason: string; message: string }
-  | { type: 'status'; status: EngineStatus };
+  | { type: 'status'; status: EngineStatus }
+  /** The cloud outbox: submitted, failed, waiting-for-sign-in, registered… (notifications). */
+  | { type: 'cloud'; mode: ModeKind; event: CloudOutboxEvent };

@@ -22,6 +22,8 @@ import type { IdentityPorts } from './modules/identity-module.js';
 import { directoryModule } from './modules/directory-module.js';
 import type { DirectoryPorts } from './modules/directory-module.js';
 import { releaseModule } from './modules/release-module.js';
+import { cloudModule } from './modules/cloud-module.js';
+import type { CloudMode, HybridMode } from '../config/types.js';
 import type { ReleasePorts } from './modules/release-module.js';
 import { VERSION } from './version.js';
 
@@ -69,6 +71,7 @@ function buildModules(ctx: EngineContext, opts: EngineOptions): EngineModule[] {
     trackerModule(ctx),
     releaseModule(ctx, opts.ports?.release),
     directoryModule(ctx, opts.ports?.directory),
+    ...ctx.config.modes.filter((m): m is CloudMode | HybridMode => m.kind === 'cloud' || m.kind === 'hybrid').map((m) => cloudModule(ctx, m)),
     ...ctx.config.modes.map((m) => captureModule(ctx, m)),
   ];
   return modules.filter((m): m is EngineModule => m !== null);

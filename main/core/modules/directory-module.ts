@@ -8,12 +8,13 @@ import type { ServerlessAdMode } from '../../config/types.js';
 import { defineMethod } from '../../control/protocol.js';
 import {
   DirectoryPublisher, KeychainCredentialStore, LdapAttributeWriter, LdapServiceAccountVerifier, connectPowerEvents, directoryHost,
-  directorySettings, loadOrCreateWorkstationId, realClock, sourceAddressToward, verifyDirectoryPassword, watchAddress,
+  directorySettings, loadOrCreateWorkstationId, sourceAddressToward, verifyDirectoryPassword, watchAddress,
 } from '../../directory/index.js';
 import type { CredentialStore, PowerEvents } from '../../directory/index.js';
 import type { JobRecord } from '../../spool/types.js';
 import { isIP } from 'node:net';
 import { defaultWorkstation } from '../../tracker/index.js';
+import { REAL_CLOCK } from '../../util/clock.js';
 import { errorCode } from '../../util/errors.js';
 import type { EngineContext, EngineModule } from '../context.js';
 
@@ -97,7 +98,7 @@ export function directoryModule(ctx: EngineContext, ports: DirectoryPorts = {}):
         }),
       );
       if (target) {
-        offs.push(watchAddress({ probe: () => publishableAddress(mode.release.listenAddress, target), onChange: (host) => p.addressChanged({ host, port, secure }), clock: realClock }));
+        offs.push(watchAddress({ probe: () => publishableAddress(mode.release.listenAddress, target), onChange: (host) => p.addressChanged({ host, port, secure }), clock: REAL_CLOCK }));
       }
       if (ports.power) offs.push(connectPowerEvents(ports.power, p, heldCount));
       p.start(heldCount());

@@ -7,7 +7,7 @@ import type { HybridMode, ServerlessAdMode } from '../../config/types.js';
 import { issuerUrlOf } from '../../identity/index.js';
 import { ReleaseService, releaseControlMethods, releaseServerPlans } from '../../release/index.js';
 import type { BearerAuthOptions, ReleaseServiceAccountVerifier } from '../../release/index.js';
-import { realClock } from '../../directory/index.js';
+import { REAL_CLOCK } from '../../util/clock.js';
 import type { EngineContext, EngineModule } from '../context.js';
 
 export interface ReleasePorts {
@@ -73,7 +73,7 @@ export function releaseModule(ctx: EngineContext, ports: ReleasePorts = {}): Eng
         spool: ctx.services.require('spool'),
         dataDir: cfg.paths.dataDir,
         logger: log,
-        clock: realClock,
+        clock: REAL_CLOCK,
         lateBindingEnabled: cfg.lateBinding.enabled,
         lifespans: Object.fromEntries(cfg.modes.flatMap((m) => ('client' in m ? [[m.kind, m.client]] : []))),
         emptyFolders: cfg.deleteEmptyUserFolders,

@@ -193,8 +193,11 @@ export class Sessions {
     entry.persisted = true;
   }
 
-  /** A valid access token for this user, refreshed when it expires within the skew. */
-  accessTokenFor(user: string): Promise<string> {
+  /**
+   * A valid access token for this user, refreshed when it expires within the skew, or
+   * at once with forceRefresh (a server answered 401 to the current one: refresh once).
+   */
+  accessTokenFor(user: string, opts: { forceRefresh?: boolean } = {}): Promise<string> {
     const u = normalizeUser(user);
     return this.#lock(u, async () => {
       const entry = await this.#load(u);
@@ -204,8 +207,12 @@ export class Sessions {
       if (!entry.persisted) await this.#store(u, entry.tokens);
       const now = this.#clock.now();
       const t = entry.tokens;
-      if (t.expiresAt - this.#skewMs > now) return t.accessToken;
+      if (!opts.forceRefresh && t.expiresAt - this.#skewMs > now) return t.accessToken;
       if (!t.refreshToken) {
+        if (opts.forceRefresh) {
+          await this.#forget(u);
+          throw this.#needSignIn(u, 'SIGN_IN_REQUIRED', 'The print service refused your sign-in and it cannot be renewed: sign in again.');
+        }
         if (t.expiresAt > now) return t.accessToken;
         await this.#forget(u);
         throw this.#needSignIn(u, 'REFRESH_EXPIRED', 'Your PullPrint sign-in has expired: sign in again.');
@@ -218,7 +225,7 @@ export class Sessions {
           await this.#forget(u);
           throw this.#needSignIn(u, err.code, err.message);
         }
-        if (t.expiresAt > now) {
+        if (t.expiresAt > now && !opts.forceRefresh) {
           // Still valid for a little while: use it and refresh on a later call.
           this.#log.warn('token refresh failed, using the current access token until it expires', { user: u, code: isIdentityError(err) ? err.code : 'UNKNOWN' });
           return t.accessToken;

@@ -106,6 +106,23 @@ export async function captureThroughput(sizeBytes: number): Promise<BenchResult[
   }
 }
 
+/** MiB/s of capturing one RAW PostScript job of `sizeBytes` (best of two), for other benchmarks' ratios. */
+export async function captureMiBps(sizeBytes: number): Promise<number> {
+  const te = await startTestEngine({ loggingEnabled: 'false', captureExtra: '<MaxJobSizeMiB>8192</MaxJobSizeMiB>' });
+  try {
+    await sendRawJob(te.port(), 16 * MiB, 'warm');
+    let best = 0;
+    for (let i = 0; i < 2; i++) {
+      const r = await sendRawJob(te.port(), sizeBytes, 'capture');
+      best = Math.max(best, (r.bytes / MiB) / (r.ms / 1000));
+      for (const j of te.engine.listJobs()) await te.engine.deleteJob(j.id);
+    }
+    return best;
+  } finally {
+    await te.dispose();
+  }
+}
+
 export async function captureRss(sizeBytes: number): Promise<BenchResult[]> {
   const te = await startTestEngine({ loggingEnabled: 'false', captureExtra: '<MaxJobSizeMiB>8192</MaxJobSizeMiB>' });
   try {

@@ -2,9 +2,10 @@
 // into docs/benchmarks.md. PULLPRINT_BENCH_SCALE shrinks the sizes for a quick look
 // (e.g. 0.125); the recorded figures use the default scale 1.
 
-import { captureRss, captureThroughput, concurrentJobs } from './capture.bench.js';
+import { captureMiBps, captureRss, captureThroughput, concurrentJobs } from './capture.bench.js';
 import { factsThroughput } from './facts.bench.js';
 import { releaseThroughput } from './release.bench.js';
+import { cloudUploadBench } from '../main/cloud/upload.bench-helper.js';
 import { toMarkdown } from './report.js';
 import type { BenchResult } from './report.js';
 
@@ -18,6 +19,24 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'concurrent-jobs': () => concurrentJobs(200, 1 * MiB),
   facts: () => factsThroughput(Math.round(256 * MiB * scale)),
   release: () => releaseThroughput(Math.round(1 * GiB * scale)),
+  'cloud-upload': async () => {
+    const size = Math.round(1 * GiB * scale);
+    const rows = await cloudUploadBench(size);
+    const capture = await captureMiBps(size);
+    const upload = rows.find((r) => r.name === 'cloud-upload throughput');
+    if (upload) {
+      const ratio = upload.value / capture;
+      rows.push({
+        name: `cloud upload vs capture of the same ${Math.round(size / MiB)} MiB job`,
+        value: ratio,
+        unit: 'ratio',
+        target: '≥ 0.8',
+        pass: ratio >= 0.8,
+        detail: `upload ${upload.value.toFixed(0)} MiB/s, capture ${capture.toFixed(0)} MiB/s`,
+      });
+    }
+    return rows;
+  },
 };
 
 const wanted = process.argv.slice(2);

@@ -101,6 +101,17 @@ describe('Sessions with the real provider', () => {
     assert.equal(r.idp.grants['refresh_token:ok'], refreshesBefore + 1);
   });
 
+  test('forceRefresh (a server answered 401) refreshes once even before expiry', async () => {
+    await r.sessions.signInWithPassword(ALICE, pw(ALICE));
+    const first = await r.vault.get(ALICE);
+    assert.ok(first);
+    const before = r.idp.grants['refresh_token:ok'] ?? 0;
+    const token = await r.sessions.accessTokenFor(ALICE, { forceRefresh: true });
+    assert.notEqual(token, first.accessToken);
+    assert.equal(r.idp.grants['refresh_token:ok'], before + 1);
+    assert.equal(await r.sessions.accessTokenFor(ALICE), token, 'no second refresh without force');
+  });
+
   test('parallel callers share one refresh (a second would replay the rotated token)', async () => {
     await r.sessions.signInWithPassword(ALICE, pw(ALICE));
     const refreshesBefore = r.idp.grants['refresh_token:ok'] ?? 0;

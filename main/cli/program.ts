@@ -19,6 +19,7 @@ import { registerIdentityCommands } from './identity-commands.js';
 import { openIdentity } from './identity-wiring.js';
 import { registerDirectoryCommands } from './directory-commands.js';
 import { registerReleaseCommands } from './release-commands.js';
+import { registerQueueCommands } from './queue-commands.js';
 
 export interface CliContext {
   io: Io;
@@ -148,6 +149,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerIdentityCommands(program, { io: ctx.io, open: async (o) => openIdentity(await load(ctx, o), ctx.io) });
   registerDirectoryCommands(program, { io: ctx.io, call });
   registerReleaseCommands(program, { io: ctx.io, call });
+  registerQueueCommands(program, { io: ctx.io, loadConfig: () => load(ctx, active) });
 
   addPathOptionsEverywhere(program);
   return program;

@@ -49,7 +49,14 @@ for (const name of names) {
     process.exit(2);
   }
   console.error(`running ${name}…`);
-  results.push(...(await b()));
+  try {
+    const rows = await b();
+    for (const r of rows) console.error(`  ${r.name}: ${r.value.toFixed(2)} ${r.unit} (target ${r.target})${r.detail ? `; ${r.detail}` : ''}`);
+    results.push(...rows);
+  } catch (err) {
+    console.error(`  ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    results.push({ name, value: NaN, unit: '', target: 'runs', pass: false, detail: `failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
 }
 console.log(`\nnode ${process.version}, scale ${scale}, ${new Date().toISOString()}\n`);
 console.log(toMarkdown(results));

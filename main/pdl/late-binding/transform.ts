@@ -5,7 +5,6 @@
 import { Transform } from 'node:stream';
 import { PullPrintError } from '../../util/errors.js';
 import { createLateBindingRewriter } from './rewriter.js';
-import { Reblocker } from './reblocker.js';
 import type { RewriteOptions } from './types.js';
 
 function typed(err: unknown): PullPrintError {
@@ -20,12 +19,12 @@ function typed(err: unknown): PullPrintError {
  */
 export function createLateBindingTransform(opts: RewriteOptions): Transform {
   const rewriter = createLateBindingRewriter(opts);
-  const blocks = new Reblocker();
   return new Transform({
     transform(chunk: Buffer, _encoding, callback): void {
       try {
         const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-        for (const b of blocks.write(input.length, rewriter.write(input))) this.push(b);
+        // Pieces go out as they are: releases go to sockets, where block alignment does not matter.
+        for (const b of rewriter.write(input)) if (b.length > 0) this.push(b);
         callback();
       } catch (err) {
         callback(typed(err));
@@ -33,7 +32,7 @@ export function createLateBindingTransform(opts: RewriteOptions): Transform {
     },
     flush(callback): void {
       try {
-        for (const b of blocks.end(rewriter.end())) this.push(b);
+        for (const b of rewriter.end()) if (b.length > 0) this.push(b);
         callback();
       } catch (err) {
         callback(typed(err));

@@ -26,7 +26,7 @@ export async function tempDataDir(t: TestContext | { after(fn: () => Promise<voi
   return dir;
 }
 
-const MODE_SETTINGS = { fileNameFormat: '%d_%i.prn', maxJobSizeBytes: 256 << 20, initialState: 'held' as const };
+const MODE_SETTINGS = { fileNameFormat: '%d_%i.prn', maxJobSizeBytes: 4 * 1024 ** 3, initialState: 'held' as const };
 
 /** A spool whose jobs belong to the user the job names (meta.user), for multi-user tests. */
 export async function openSpool(dataDir: string, clock: Pick<Clock, 'now'> = REAL_CLOCK, logger: Logger = memoryLogger()): Promise<Spool> {

@@ -107,25 +107,6 @@ describe('late-binding Transform', () => {
     assert.ok(out.subarray(out.indexOf(enter) + enter.length).equals(job.subarray(job.indexOf(enter) + enter.length)));
   });
 
-  test('output keeps the write pattern of the input: blocks of the input chunk size', async () => {
-    const job = Buffer.concat([jobs.pdf, Buffer.alloc(10 * 65_536 - jobs.pdf.length % 65_536 + 123, 0x20)]);
-    const sizes: number[] = [];
-    const parts: Buffer[] = [];
-    await pipeline(
-      Readable.from([...Array(Math.ceil(job.length / 65_536)).keys()].map((k) => job.subarray(k * 65_536, (k + 1) * 65_536))),
-      createLateBindingTransform({ changes: { color: 'mono' }, pdl: 'pdf' }),
-      new Writable({
-        write(chunk: Buffer, _enc, cb): void {
-          sizes.push(chunk.length);
-          parts.push(chunk);
-          cb();
-        },
-      }),
-    );
-    assert.ok(sizes.slice(0, -1).every((n) => n === 65_536), `block sizes ${sizes.join(',')}`);
-    assert.ok(Buffer.concat(parts).equals(await viaTransform(job, { changes: { color: 'mono' }, pdl: 'pdf' }, 'whole')));
-  });
-
   test('a large job streams with flat memory: the rewriter holds at most its caps', async () => {
     // ~96 MiB: PCL XL pages repeated (every page rewritten) — the tokenizer's worst case here.
     const xl = jobs.pxl;

@@ -82,7 +82,8 @@ export async function captureThroughput(sizeBytes: number): Promise<BenchResult[
     await sendRawJob(te.port(), 16 * MiB, 'warm');
     const baseRuns: number[] = [];
     const capRuns: number[] = [];
-    for (let i = 0; i < 2; i++) {
+    // Best of four each, alternating: the baseline's speed varies more than capture's.
+    for (let i = 0; i < 4; i++) {
       const b = await sendRawJob(base.port, sizeBytes, 'baseline');
       baseRuns.push(b.bytes / b.ms);
       const c = await sendRawJob(te.port(), sizeBytes, 'capture');

@@ -6,6 +6,7 @@
 //   import { cloudUploadBench } from '../main/cloud/upload.bench-helper.js';
 //   'cloud-upload': () => cloudUploadBench(Math.round(1 * GiB * scale)),
 
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -14,10 +15,11 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { CloudClient } from '../../../main/cloud/api-client.js';
 import type { BenchResult } from '../../bench/report.js';
-import { ALICE, startRig } from './cloud-rig.js';
+import { ALICE, RESOURCE, startRig } from './cloud-rig.js';
 
 const MiB = 1024 * 1024;
 
@@ -72,8 +74,23 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
       return performance.now() - t0;
     };
 
-    const server = await rig.startServer({ limits: { maxDocumentBytes: sizeBytes + MiB } });
-    const client = new CloudClient({ server: rig.remote(server), apiVersion: '3.0', ca: rig.idp.pki.caPem });
+    // The reference server in its own process, as the cloud is another machine: in this
+    // process it would decrypt on the same event loop that encrypts the upload.
+    const serverDir = await rig.tempDir('bench-server-');
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../main/cloud-server/cli.ts', import.meta.url)),
+      '--data-dir', serverDir, '--issuer', rig.idp.issuer, '--audience', RESOURCE, '--port', '0', '--ca-file', rig.idp.pki.caFile,
+      '--tls-cert', join(rig.idp.pki.dir, 'server.pem'), '--tls-key', join(rig.idp.pki.dir, 'server.key'),
+      '--max-document-mib', String(Math.ceil(sizeBytes / MiB) + 1)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const origin = await new Promise<URL>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /listening on (https?:\/\/\S+?)\/v3\//.exec(out);
+        if (m) resolve(new URL(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`cloud server exited (${code}): ${out}`)));
+    });
+    const client = new CloudClient({ server: { host: origin.hostname, port: Number(origin.port), path: '', useSsl: true }, apiVersion: '3.0', ca: rig.idp.pki.caPem });
     let key = 0;
     const upload = async (): Promise<number> => {
       const t0 = performance.now();
@@ -81,9 +98,7 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
         title: 'bench', pages: null, color: null, duplex: null, copies: 1, format: 'unknown', size: sizeBytes, sha256: digest,
         workstation: 'bench', printedAt: new Date().toISOString(),
       }, file);
-      const ms = performance.now() - t0;
-      await rm(server.store.documentPath('sub-alice-0001', `bench-${key - 1}`), { force: true });
-      return ms;
+      return performance.now() - t0;
     };
 
     // Warm up both, then alternate so both share the machine's noise.
@@ -103,6 +118,7 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
     await client.close();
     await agent.close();
     bare.close();
+    child.kill();
 
     const best = (xs: number[]): number => Math.min(...xs);
     const mibps = (ms: number): number => sizeBytes / MiB / (ms / 1000);
@@ -123,7 +139,7 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
         unit: 'MiB RSS growth',
         target: '< 128 MiB whatever the job size',
         pass: grownMiB < 128,
-        detail: `client and server in one process, ${(sizeBytes / MiB).toFixed(0)} MiB job`,
+        detail: `the client's process (the server runs in its own), ${(sizeBytes / MiB).toFixed(0)} MiB job`,
       },
     ];
   } finally {

@@ -10,7 +10,7 @@ import type { JobRecord } from '../spool/types.js';
 import { ReleaseError } from './errors.js';
 import { hasChanges } from './delivery-plan.js';
 
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 1024 * 1024;
 
 function errnoCode(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;

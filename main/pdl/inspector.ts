@@ -317,7 +317,7 @@ class StreamingJobInspector implements MeteredJobInspector {
       if (r.facts !== null) facts.push(r.facts);
       else if (r.pdf && pdfReads < MAX_PDF_READS) {
         pdfReads++;
-        facts.push(await this.pdfFacts(storedFile, r.pdf.start, r.pdf.end));
+        facts.push(await this.concatenatedPdfFacts(storedFile, r.pdf, () => pdfReads++ < MAX_PDF_READS));
       } else {
         if (r.pdf) this.problem('TOO_MANY_SECTIONS');
         facts.push({});
@@ -334,6 +334,38 @@ class StreamingJobInspector implements MeteredJobInspector {
       problems: [...this.problemSet],
       failed: this.failed,
     });
+  }
+
+  /**
+   * One PDF, or several whole documents one after another. Identical lengths mean the same
+   * document N times (CUPS sends N copies so): one copy's facts with copies × N. Otherwise
+   * the pages of every document are added up (each read costs one more PDF read).
+   */
+  private async concatenatedPdfFacts(
+    file: string,
+    pdf: { start: number; end: number; more: readonly number[]; moreCount: number },
+    mayRead: () => boolean,
+  ): Promise<SectionFacts> {
+    if (pdf.moreCount === 0) return this.pdfFacts(file, pdf.start, pdf.end);
+    const starts = [pdf.start, ...pdf.more];
+    const ends = [...pdf.more, pdf.end];
+    const lengths = starts.map((s, i) => ends[i] - s);
+    const first = await this.pdfFacts(file, starts[0], ends[0]);
+    const complete = pdf.more.length === pdf.moreCount;
+    if (complete && lengths.every((l) => l === lengths[0])) {
+      return { ...first, copies: (first.copies ?? 1) * starts.length };
+    }
+    let pages = first.pages ?? null;
+    for (let i = 1; i < starts.length && pages !== null; i++) {
+      if (!mayRead()) {
+        this.problem('TOO_MANY_SECTIONS');
+        pages = null;
+        break;
+      }
+      const f = await this.pdfFacts(file, starts[i], ends[i]);
+      pages = f.pages === null || f.pages === undefined ? null : pages + f.pages;
+    }
+    return { ...first, pages: complete ? pages : null };
   }
 
   private async pdfFacts(file: string, start: number, end: number): Promise<SectionFacts> {

@@ -9,6 +9,7 @@ import { hasDiagnostics, problemsOf } from './diagnostics.js';
 import { createPcl5Inspector } from './pcl5.js';
 import { createPclXlInspector } from './pclxl.js';
 import { createPostScriptInspector } from './postscript.js';
+import { PdfConcatScanner } from './pdf-concat.js';
 import { isLeadingFiller, SNIFF_MAX, sniffPdl } from './sniff.js';
 import { createTbcpDecoder, type TbcpDecoder } from './tbcp.js';
 import type { PdlKind, SectionFacts, SectionInspector } from './types.js';
@@ -19,8 +20,12 @@ export interface SectionRecord {
   readonly bytes: number;
   /** Facts of a streamed section; null for PDF, read later from `pdf`. */
   readonly facts: SectionFacts | null;
-  /** PDF only: [start of `%PDF-`, end of section) in the stored file, when known. */
-  readonly pdf: { readonly start: number; readonly end: number } | null;
+  /**
+   * PDF only: [start of `%PDF-`, end of section) in the stored file, when known, and where
+   * each further whole document begins when several follow one another (N copies sent as
+   * N documents).
+   */
+  readonly pdf: { readonly start: number; readonly end: number; readonly more: readonly number[]; readonly moreCount: number } | null;
   readonly problems: readonly string[];
 }
 
@@ -50,6 +55,9 @@ export class PdlSection {
   private inner: PdlSection | null = null;
   private byteCount = 0;
   private readonly problemSet = new Set<string>();
+  private concat: PdfConcatScanner | null = null;
+  /** Absolute offset of the next byte fed (raw sections only). */
+  private feedAt = 0;
 
   /**
    * @param hint the language `@PJL ENTER LANGUAGE` named, if any
@@ -110,11 +118,20 @@ export class PdlSection {
     }
     this.kindValue = kind;
     this.inspector = inspectorFor(kind);
+    if (kind === 'pdf' && this.raw && this.startAt !== null) {
+      this.concat = new PdfConcatScanner();
+      this.feedAt = this.startAt;
+    }
     this.feed(held);
   }
 
   private feed(buf: Buffer): void {
     if (buf.length === 0) return;
+    if (this.concat) {
+      this.concat.write(buf, this.feedAt);
+      this.feedAt += buf.length;
+      return;
+    }
     if (this.tbcp) {
       this.tbcp.write(buf);
       return;
@@ -160,7 +177,9 @@ export class PdlSection {
     let pdf: SectionRecord['pdf'] = null;
     if (kind === 'pdf') {
       facts = this.raw && this.startAt !== null ? null : {};
-      if (this.raw && this.startAt !== null) pdf = { start: this.startAt, end: endAt };
+      if (this.raw && this.startAt !== null) {
+        pdf = { start: this.startAt, end: endAt, more: this.concat ? [...this.concat.starts] : [], moreCount: this.concat?.extraDocuments ?? 0 };
+      }
     }
     return { kind, bytes: this.byteCount, facts, pdf, problems: [...this.problemSet] };
   }

@@ -120,16 +120,17 @@ function expectedFacts(q: QueueCase, j: JobCase, doc: UniqueDocument, lpTitle: s
     case 'raw': {
       const base = { protocol, pdl: 'pdf' as const, pages: doc.pages };
       if (q.via === 'socket') {
-        // AppSocket carries no metadata: the title is the PDF's /Title, nobody is named,
-        // and the copies are the file sent N times (see the byte check), so one copy.
+        // AppSocket carries no metadata: the title is the PDF's /Title, nobody is named.
+        // The copies are the file sent N times (see the byte check): the inspector sees N
+        // identical documents back to back and reports one copy's pages, copies N.
         // The PDF reader gives no colour or duplex: a raw PDF says nothing about either.
-        return { ...base, copies: 1, duplex: null, color: null, title: doc.spec.title ?? null, declaredUser: null };
+        return { ...base, copies: j.copies, duplex: null, color: null, title: doc.spec.title ?? null, declaredUser: null };
       }
       if (q.via === 'lpd') {
         // manual_copies=on (the default) concatenates the file N times into one data
-        // file with one `l` line; manual_copies=off sends it once with N `l` lines.
-        const copies = q.uriOptions?.includes('manual_copies=off') ? j.copies : 1;
-        return { ...base, copies, duplex: null, color: null, ...named };
+        // file with one `l` line (N identical documents: copies N from the bytes);
+        // manual_copies=off sends it once with N `l` lines (copies N from the protocol).
+        return { ...base, copies: j.copies, duplex: null, color: null, ...named };
       }
       // IPP carries copies and sides. A raw CUPS queue has no PPD, and cupsd fills in
       // print-color-mode=monochrome as the queue's default when `lp` names none (argv[5]

@@ -218,6 +218,34 @@ describe('PCL XL and PDF sections', () => {
     assert.equal(f.pages, 7);
   });
 
+  test('the same PDF N times back to back (CUPS raw copies): one copy\'s pages, copies N', async () => {
+    const a = await readFile(await makePdf(dir.path, 'copies.pdf', { pages: 3, title: 'Copied' }));
+    const f = await inspectAllWays(Buffer.concat([a, a]), 0);
+    assert.equal(f.pdl, 'pdf');
+    assert.equal(f.pages, 3);
+    assert.equal(f.copies, 2);
+    assert.equal(f.title, 'Copied');
+    const three = await inspectAllWays(Buffer.concat([a, a, a]), 0);
+    assert.equal(three.copies, 3);
+    assert.equal(three.pages, 3);
+  });
+
+  test('different PDFs back to back: pages add up, copies stay', async () => {
+    const a = await readFile(await makePdf(dir.path, 'first.pdf', { pages: 2 }));
+    const b = await readFile(await makePdf(dir.path, 'second.pdf', { pages: 5 }));
+    const f = await inspectAllWays(Buffer.concat([a, Buffer.from('\n'), b]), 0);
+    assert.equal(f.pages, 7);
+    assert.notEqual(f.copies, 2);
+  });
+
+  test('a %PDF- that does not follow a %%EOF line is not a new document', async () => {
+    const a = await readFile(await makePdf(dir.path, 'single.pdf', { pages: 2 }));
+    // Trailing junk naming %PDF- mid-line, after the document.
+    const f = await inspectAllWays(Buffer.concat([a, Buffer.from('junk %PDF-1.7 junk\n')]), 0);
+    assert.equal(f.pages, 2);
+    assert.notEqual(f.copies, 2);
+  });
+
   test(`at most ${MAX_PDF_READS} PDF sections are read; more make the pages unknown`, async () => {
     const a = await readFile(await makePdf(dir.path, 'many.pdf', { pages: 2 }));
     const enter = Buffer.from(`${UEL}@PJL ENTER LANGUAGE=PDF\n`, 'latin1');

@@ -8,18 +8,9 @@ import { Operation } from '../../main/capture/ipp/tags.js';
 import { attr, val } from '../../main/capture/ipp/values.js';
 import { sendLpdJob } from '../helpers/lpd-client.js';
 import { ippRequest, send } from '../main/capture/ipp/harness.js';
+export { prng } from '../helpers/prng.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: small, fast, good enough to vary sizes, timings and filler bytes. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SentJob {
   readonly marker: string;

@@ -11,21 +11,11 @@ import { PjlQueryScanner } from '../../../main/capture/raw-status-query.js';
 import { LPD_VALUE_MAX, SNIFF_HTTP_MAX } from '../../../main/capture/limits.js';
 import { Peer } from './capture-peer.js';
 import { startHarness } from './listener-harness.js';
+import { prng } from '../../helpers/prng.js';
 
 const ITERATIONS = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? 3000);
 const SEED = Number(process.env.PULLPRINT_FUZZ_SEED ?? (Date.now() >>> 0));
 
-/** mulberry32: small, fast, good enough to spread inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly rnd: () => number) {}

@@ -2,6 +2,8 @@
 // for is recorded, so backoff can be observed exactly.
 
 import type { OutboxClock, TimerHandle } from '../../../main/cloud/clock.js';
+/** A seeded PRNG (mulberry32) for jitter the test can predict. */
+export { prng as seeded } from '../../helpers/prng.js';
 
 export class FakeClock implements OutboxClock {
   #now: number;
@@ -55,14 +57,3 @@ export class FakeClock implements OutboxClock {
   }
 }
 
-/** A seeded PRNG (mulberry32) for jitter the test can predict. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../../main/config/config-error.js';
 import { parseConfig } from '../../../main/config/parse-config.js';
 import { resolvePaths } from '../../../main/config/paths.js';
+import { prng } from '../../helpers/prng.js';
 
 const FIXTURES = join(process.env.PULLPRINT_REPO_ROOT ?? process.cwd(), 'test/fixtures/config');
 const read = (f: string): string => readFileSync(join(FIXTURES, f), 'utf8');
@@ -20,17 +21,6 @@ const SEEDS: readonly [string, 'win32' | 'darwin' | 'linux'][] = [
 const ITERATIONS = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? 3000);
 const paths = resolvePaths({ env: {}, platform: 'linux', homedir: '/home/ann', cwd: '/' });
 
-/** mulberry32: small, seedable, good enough to mutate text. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ['<', '>', '</', '/>', '&', '&amp;', '&#0;', '&#x110000;', ']]>', '<![CDATA[', '<!--', '-->', '"', '%', '%i', '0', '65536', '-1',
   'true', 'TRUE', '>true', '\u0000', '\ufeff', '\r', '\n', '<Daily>', '</Daily>', '<LoopbackPort>', '<?xml version="1.0"?>', '<!DOCTYPE x>',

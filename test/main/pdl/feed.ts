@@ -9,18 +9,9 @@ import { join } from 'node:path';
 import type { DiagnosedInspector } from '../../../main/pdl/diagnostics.js';
 import { createMeteredJobInspector } from '../../../main/pdl/inspector.js';
 import type { PdlFacts, SectionFacts } from '../../../main/pdl/types.js';
+export { prng } from '../../helpers/prng.js';
+import { prng } from '../../helpers/prng.js';
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Chunk plans: whole, 1 byte at a time (when small enough), random sizes. */
 export type Plan = 'whole' | 'bytes' | { random: number; max: number };

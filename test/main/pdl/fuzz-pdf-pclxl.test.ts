@@ -13,21 +13,11 @@ import { readPdfDetails } from '../../../main/pdl/pdf.js';
 import type { SectionFacts } from '../../../main/pdl/types.js';
 import { gsConvert, makePdf, makePostScript, tempDir } from '../../helpers/documents.js';
 import { runOk } from '../../helpers/process.js';
+import { prng } from '../../helpers/prng.js';
 
 const ITERATIONS = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? '') || 0;
 const SEED = Number(process.env.PULLPRINT_FUZZ_SEED ?? '') || (Date.now() ^ (process.pid << 8)) >>> 0;
 
-/** mulberry32: small, fast, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number): number => Math.floor(r() * n);

@@ -6,6 +6,7 @@ import {
   type FileNameValues,
 } from '../../../main/spool/file-name.js';
 import { ownerFromFolderName, userFolderName } from '../../../main/spool/user-folder.js';
+import { prng } from '../../helpers/prng.js';
 
 const FUZZ = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? 3000);
 const DIR = resolve('/srv/spool/users/alice');
@@ -41,17 +42,6 @@ function assertSafeName(name: string, context: string): void {
   assert.equal(dirname(full), DIR, why);
 }
 
-/** A seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['.', '/', '\\', '\0', ':', ' ', '%', 'a', 'A', 'z', '1', 'é', 'ß', '🖨', '\uD800', '\uDC00', '\u202E', '\n', '~', '-', '_', 'C', 'O', 'N', 'i', 'I', 'K'];
 function randomString(rnd: () => number, max: number): string {

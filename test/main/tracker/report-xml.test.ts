@@ -4,6 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parseReport, parseResult, serializeReport, serializeResult } from '../../../main/tracker/index.js';
 import type { DeletedJob, DeletedJobRecord } from '../../../main/tracker/index.js';
 import { MAX_TITLE_CHARS, makeRecord, recordSchema } from '../../../main/tracker/record.js';
+import { prng as mulberry32 } from '../../helpers/prng.js';
 
 const ctx = { workstation: { name: 'WS-042', address: '10.1.2.3' }, siteName: 'Lyon & Co <HQ>' };
 
@@ -156,16 +157,6 @@ describe('report format', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: mutated reports never throw and never yield an invalid or invented record', () => {
   const seed = Number(process.env.PULLPRINT_FUZZ_SEED ?? Date.now() % 1_000_000);

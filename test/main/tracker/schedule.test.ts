@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { IntervalMode, TimeOfDay } from '../../../main/config/types.js';
 import { describeSchedule, nextSendTime } from '../../../main/tracker/index.js';
 import type { ScheduleSettings } from '../../../main/tracker/index.js';
+import { prng as mulberry32 } from '../../helpers/prng.js';
 
 // Every test sets TZ itself before computing: Node reads process.env.TZ at each change.
 
@@ -207,16 +208,6 @@ describe('Weekly', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('random schedules: no existing slot is skipped between a start and its next send (brute force, minute by minute)', () => {
   const seed = Number(process.env.PULLPRINT_FUZZ_SEED ?? Date.now() % 1_000_000);

@@ -19,21 +19,11 @@ import {
 import { GroupTag, Operation, ValueTag } from '../../../../main/capture/ipp/tags.js';
 import { attr, val } from '../../../../main/capture/ipp/values.js';
 import { ippRequest, send, startHarness, type Harness } from './harness.js';
+import { prng } from '../../../helpers/prng.js';
 
 const ITERATIONS = Number(process.env.PULLPRINT_FUZZ_ITERATIONS ?? 3000);
 const SEED = Number(process.env.PULLPRINT_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   readonly next: () => number;

@@ -11,7 +11,7 @@ import {
   type CloudJob, type JobMetadata,
 } from '../cloud/wire.js';
 import { ApiError, notFound } from './api-error.js';
-import { idleChunks } from './idle-chunks.js';
+import { bodyBatches } from './body-batches.js';
 import { receiveDocument } from './receive.js';
 import { sendEarly, sendEmpty, sendJson } from './respond.js';
 import type { JobStore } from './store.js';
@@ -113,10 +113,12 @@ async function readJsonBody(req: IncomingMessage, cap: number, idleMs: number): 
   let size = 0;
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > cap) throw new ApiError(413, 'REGISTRATION_TOO_LARGE', `a registration is at most ${cap} bytes`);
-  for await (const c of idleChunks(req, idleMs)) {
-    size += c.length;
-    if (size > cap) throw new ApiError(413, 'REGISTRATION_TOO_LARGE', `a registration is at most ${cap} bytes`);
-    chunks.push(c);
+  for await (const batch of bodyBatches(req, idleMs)) {
+    for (const c of batch) {
+      size += c.length;
+      if (size > cap) throw new ApiError(413, 'REGISTRATION_TOO_LARGE', `a registration is at most ${cap} bytes`);
+      chunks.push(c);
+    }
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -107,21 +107,24 @@ export async function captureThroughput(sizeBytes: number): Promise<BenchResult[
   }
 }
 
-/** MiB/s of capturing one RAW PostScript job of `sizeBytes` (best of two), for other benchmarks' ratios. */
-export async function captureMiBps(sizeBytes: number): Promise<number> {
+/** A running engine that captures RAW PostScript jobs on demand, for other benchmarks' ratios. */
+export interface CaptureRunner {
+  /** MiB/s of capturing one job of `sizeBytes` (the job is deleted afterwards). */
+  run(sizeBytes: number): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export async function startCaptureRunner(): Promise<CaptureRunner> {
   const te = await startTestEngine({ loggingEnabled: 'false', captureExtra: '<MaxJobSizeMiB>8192</MaxJobSizeMiB>' });
-  try {
-    await sendRawJob(te.port(), 16 * MiB, 'warm');
-    let best = 0;
-    for (let i = 0; i < 2; i++) {
+  await sendRawJob(te.port(), 16 * MiB, 'warm');
+  return {
+    async run(sizeBytes) {
       const r = await sendRawJob(te.port(), sizeBytes, 'capture');
-      best = Math.max(best, (r.bytes / MiB) / (r.ms / 1000));
       for (const j of te.engine.listJobs()) await te.engine.deleteJob(j.id);
-    }
-    return best;
-  } finally {
-    await te.dispose();
-  }
+      return (r.bytes / MiB) / (r.ms / 1000);
+    },
+    dispose: () => te.dispose(),
+  };
 }
 
 export async function captureRss(sizeBytes: number): Promise<BenchResult[]> {

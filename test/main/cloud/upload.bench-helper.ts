@@ -2,9 +2,7 @@
 // server on loopback over HTTPS, through CloudClient with a real access token, against a
 // baseline measured in the same run: the same file PUT over HTTPS to a bare Node server
 // that writes it to disk and fsyncs. Also the client process's memory growth, which must
-// not follow the job's size. Usage in run.ts:
-//   import { cloudUploadBench } from '../main/cloud/upload.bench-helper.js';
-//   'cloud-upload': () => cloudUploadBench(Math.round(1 * GiB * scale)),
+// not follow the job's size. Used by test/bench/run.ts ('cloud-upload').
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -40,8 +38,12 @@ async function writeJob(path: string, size: number): Promise<string> {
   return h.digest('hex');
 }
 
-/** Upload throughput and client memory for a job of `sizeBytes` (1 GiB in the recorded figures). */
-export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]> {
+/**
+ * Upload throughput and client memory for a job of `sizeBytes` (1 GiB in the recorded
+ * figures). `alongside`, when given, runs after each upload (run.ts measures capture of the
+ * same size there, so both ratios share the machine's noise).
+ */
+export async function cloudUploadBench(sizeBytes: number, alongside?: () => Promise<void>): Promise<BenchResult[]> {
   const rig = await startRig({ accessTokenTtl: 3600 });
   try {
     const dir = await rig.tempDir('bench-upload-');
@@ -98,7 +100,11 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
         title: 'bench', pages: null, color: null, duplex: null, copies: 1, format: 'unknown', size: sizeBytes, sha256: digest,
         workstation: 'bench', printedAt: new Date().toISOString(),
       }, file);
-      return performance.now() - t0;
+      const ms = performance.now() - t0;
+      // Deleted at once, as the baseline and capture delete theirs: every run starts with
+      // the same free memory for the page cache.
+      await client.deleteJob(token, `bench-${key - 1}`);
+      return ms;
     };
 
     // Warm up both, then alternate so both share the machine's noise.
@@ -110,9 +116,10 @@ export async function cloudUploadBench(sizeBytes: number): Promise<BenchResult[]
     }, 25);
     const base: number[] = [];
     const ours: number[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       base.push(await baseline());
       ours.push(await upload());
+      await alongside?.();
     }
     clearInterval(sampler);
     await client.close();

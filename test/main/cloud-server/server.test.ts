@@ -266,23 +266,30 @@ describe('reference cloud server', () => {
   });
 
   test('the same key on two connections at once: the second is told to come back', async (t) => {
-    const s = await rig.startServer({
-      hooks: {
-        onChunk: async ({ key, received }) => {
-          if (key === 'job-twice' && received > 0) await holding;
-        },
-      },
-    });
-    t.after(() => s.close());
     let release!: () => void;
     const holding = new Promise<void>((r) => {
       release = r;
     });
+    let receiving!: () => void;
+    const firstIsReceiving = new Promise<void>((r) => {
+      receiving = r;
+    });
+    const s = await rig.startServer({
+      hooks: {
+        onChunk: async ({ key, received }) => {
+          if (key !== 'job-twice' || received === 0) return;
+          receiving();
+          await holding;
+        },
+      },
+    });
+    t.after(() => s.close());
     const c = new CloudClient({ server: rig.remote(s), apiVersion: '3.0', ca: rig.idp.pki.caPem });
     t.after(() => c.close());
     const doc = await makeDoc(dir, 'twice.pdf', 500_000);
     const first = c.uploadDocument(alice, 'job-twice', doc.meta, doc.path);
-    await new Promise((r) => setTimeout(r, 100));
+    // The first upload is being received (and held) before the second one starts.
+    await firstIsReceiving;
     const err = await refused(c.uploadDocument(alice, 'job-twice', doc.meta, doc.path), 409, 'UPLOAD_IN_PROGRESS');
     assert.equal(err.kind, 'transient');
     assert.equal(err.retryAfterMs, 1000);

@@ -19,6 +19,7 @@ import { documentFormatOf, hasChanges, planDelivery } from './delivery-plan.js';
 import { deliverToSocket } from './delivery-socket.js';
 import { ReleaseError } from './errors.js';
 import { openJobDocument } from './job-document.js';
+import { PclXlIndexCache } from './pclxl-index-cache.js';
 import { expiryOf, LifespanSweeper, type SweepResult } from './lifespans.js';
 import type { ReleaseServerPlan } from './plans.js';
 import { FailureLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -60,6 +61,8 @@ export interface ReleaseServiceOptions {
   readonly rateLimit?: RateLimitOptions;
   /** Trust for ipps:// printers. */
   readonly printerTls?: PrinterTlsOptions;
+  /** Memory for the page indexes of held PCL XL jobs (default 64 MiB; 0 turns indexing off). */
+  readonly pclxlIndexBudgetBytes?: number;
   readonly delivery?: DeliveryTimeouts;
   readonly sweepIntervalMs?: number;
 }
@@ -100,6 +103,9 @@ export class ReleaseService implements ReleaseApi {
   #bearer: BearerAuthenticator | null = null;
   #listeners: { l: ReleaseListener; modes: readonly ModeKind[] }[] = [];
   #tls: ReleaseTlsMaterial | null = null;
+  /** Page indexes of held PCL XL jobs, when late binding is on (pclxl-index-cache.ts). */
+  readonly #indexes: PclXlIndexCache | null;
+  #unsubscribe: Array<() => void> = [];
 
   constructor(o: ReleaseServiceOptions) {
     this.#o = o;
@@ -120,6 +126,31 @@ export class ReleaseService implements ReleaseApi {
       onExpired: (job) => this.events.emit({ type: 'job-expired', job, reason: 'expired' }),
       onFolderRemoved: (user, tokensForgotten) => this.events.emit({ type: 'user-folder-removed', user, tokensForgotten }),
     });
+    this.#indexes = o.lateBindingEnabled && o.pclxlIndexBudgetBytes !== 0
+      ? new PclXlIndexCache({ logger: o.logger.child('pclxl-index'), budgetBytes: o.pclxlIndexBudgetBytes })
+      : null;
+  }
+
+  /** Resolves when no PCL XL page index is being built (tests, benchmarks). */
+  async pageIndexesBuilt(): Promise<void> {
+    await this.#indexes?.idle();
+  }
+
+  /** Indexes held PCL XL jobs now and as they come; forgets them as they go. */
+  #watchHeldJobs(): void {
+    const ix = this.#indexes;
+    if (!ix) return;
+    const spool = this.#o.spool;
+    const follow = (job: JobRecord): void => {
+      if (RELEASABLE.includes(job.state)) ix.want(job);
+      else ix.forget(job.id);
+    };
+    this.#unsubscribe.push(
+      spool.on('job-stored', follow),
+      spool.on('job-state', follow),
+      spool.on('job-deleted', (job) => ix.forget(job.id)),
+    );
+    for (const job of spool.list({ states: [...RELEASABLE] })) ix.want(job);
   }
 
   get lateBindingEnabled(): boolean {
@@ -149,6 +180,7 @@ export class ReleaseService implements ReleaseApi {
       }
       this.#bearer?.warmUp();
       const swept = await this.#sweeper.start();
+      this.#watchHeldJobs();
       this.#log.info('release service started', { listeners: this.#listeners.map((x) => x.l.port), expired: swept.expired.length });
     } catch (err) {
       await this.stop();
@@ -161,6 +193,8 @@ export class ReleaseService implements ReleaseApi {
     const listeners = this.#listeners.splice(0);
     await Promise.allSettled(listeners.map((x) => x.l.close()));
     await this.#sweeper.stop();
+    for (const off of this.#unsubscribe.splice(0)) off();
+    await this.#indexes?.stop();
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     await this.#bearer?.close();
     this.#bearer = null;
@@ -204,7 +238,8 @@ export class ReleaseService implements ReleaseApi {
     const t0 = Date.now();
     try {
       const plan = planDelivery(job, target.scheme, changes);
-      const document = await openJobDocument(job, plan.rewrite);
+      const pageIndex = plan.rewrite ? this.#indexes?.get(job) ?? null : null;
+      const document = await openJobDocument(job, plan.rewrite, pageIndex);
       const timeouts = o.delivery ?? {};
       let bytesSent: number;
       let printerJobId: number | null = null;
@@ -222,7 +257,9 @@ export class ReleaseService implements ReleaseApi {
         if (ignored.length > 0) this.#log.warn('the printer ignored some job settings', { id, printer: target.uri, attributes: ignored });
       }
       const after = await this.#afterPrint(job, keep);
-      this.#log.info('job released to a printer', { id, printer: target.uri, bytes: bytesSent, kept: keep, ms: Date.now() - t0, changes: Object.keys(plan.applied) });
+      this.#log.info('job released to a printer', {
+        id, printer: target.uri, bytes: bytesSent, kept: keep, ms: Date.now() - t0, changes: Object.keys(plan.applied), pclxlPageIndex: pageIndex !== null,
+      });
       this.events.emit({ type: 'job-released', job: after, via: 'direct', kept: after.state === 'released-kept', printer: target.uri });
       return {
         id, printer: target.uri, protocol: target.scheme, bytesSent, kept: after.state === 'released-kept',
@@ -290,7 +327,7 @@ export class ReleaseService implements ReleaseApi {
   }
 
   openDocument(job: JobRecord, changes: LateBindingChanges | null): Promise<Readable> {
-    return openJobDocument(job, hasChanges(changes) ? changes : null);
+    return openJobDocument(job, hasChanges(changes) ? changes : null, this.#indexes?.get(job) ?? null);
   }
 
   async markPrinted(id: string, keep: boolean, by: string): Promise<JobRecord> {

@@ -7,6 +7,7 @@ import { languageKind } from '../sniff.js';
 import type { PdlKind } from '../types.js';
 import { UEL } from './pjl-header.js';
 import type { ProblemSink } from './pdl-editor.js';
+import type { PclXlIndexPort } from './pclxl-index.js';
 import { SectionRewriter } from './section-rewriter.js';
 import type { LateBindingChanges } from './types.js';
 
@@ -41,12 +42,22 @@ export class BodyFramer {
   private inLine = false;
   private line = '';
 
+  /** Sections started so far (the page index numbers them the same way). */
+  private sections = 1;
+  /** Body offset of the next chunk's first byte. */
+  private pos = 0;
+  /** UEL offsets from the page index, while they match the bytes; then null (search). */
+  private uels: Float64Array | null;
+  private nextUel = 0;
+
   constructor(
     firstHint: PdlKind | null,
     private readonly changes: LateBindingChanges,
     private readonly problem: ProblemSink,
+    private readonly pclxlIndex: PclXlIndexPort | null = null,
   ) {
-    this.section = new SectionRewriter(firstHint, changes, problem);
+    this.section = new SectionRewriter(firstHint, changes, problem, pclxlIndex, 0);
+    this.uels = pclxlIndex?.use?.uels ?? null;
   }
 
   buffered(): number {
@@ -55,14 +66,19 @@ export class BodyFramer {
 
   write(chunk: Buffer, out: Buffer[]): void {
     let data = chunk;
+    let dataAt = this.pos;
     if (this.held) {
       data = Buffer.concat([this.held, chunk]);
+      dataAt -= this.held.length;
       this.held = null;
     }
-    let i = 0;
+    this.pos += chunk.length;
+    let i = this.uels ? this.knownUels(this.uels, data, dataAt, out) : 0;
+    if (i < 0) return;
     for (;;) {
       const u = findUel(data, i);
       if (u < 0) break;
+      this.pclxlIndex?.record?.uel(dataAt + u);
       this.deliver(data.subarray(i, u), out);
       this.uel(out);
       i = u + UEL.length;
@@ -70,6 +86,35 @@ export class BodyFramer {
     const tail = uelTail(data, i);
     this.deliver(data.subarray(i, data.length - tail), out);
     if (tail > 0) this.held = Buffer.from(data.subarray(data.length - tail));
+  }
+
+  /**
+   * With a page index: the UELs it recorded, checked where they should be, instead of a
+   * search. Returns -1 when `data` is done, or where the search must take over (the
+   * index did not match these bytes).
+   */
+  private knownUels(uels: Float64Array, data: Buffer, dataAt: number, out: Buffer[]): number {
+    let i = 0;
+    const end = dataAt + data.length;
+    while (this.nextUel < uels.length && uels[this.nextUel] < end) {
+      const u = uels[this.nextUel] - dataAt;
+      if (u + UEL.length > data.length) {
+        // Cut by the chunk's end: hold it until the next chunk completes it.
+        this.deliver(data.subarray(i, u), out);
+        this.held = Buffer.from(data.subarray(u));
+        return -1;
+      }
+      if (u < i || !data.subarray(u, u + UEL.length).equals(UEL)) {
+        this.uels = null;
+        return i;
+      }
+      this.nextUel++;
+      this.deliver(data.subarray(i, u), out);
+      this.uel(out);
+      i = u + UEL.length;
+    }
+    this.deliver(data.subarray(i), out);
+    return -1;
   }
 
   end(out: Buffer[]): void {
@@ -101,7 +146,7 @@ export class BodyFramer {
   }
 
   private startSection(hint: PdlKind | null): SectionRewriter {
-    const s = new SectionRewriter(hint, this.changes, this.problem);
+    const s = new SectionRewriter(hint, this.changes, this.problem, this.pclxlIndex, this.sections++);
     this.section = s;
     return s;
   }

@@ -14,7 +14,13 @@
 // never holds more than the current attribute list (ATTR_LIST_CAP) plus one token, skips
 // arrays and embedded data by count, and on anything malformed stops editing and passes
 // the rest through.
+//
+// With a page index (pclxl-index.ts) the editor does not tokenize: it jumps to each
+// recorded attribute list, checks the operator byte, scans the list's few bytes and
+// rewrites them. Given a recorder instead, it tokenizes as usual and records every page
+// operator for such an index.
 import type { PdlEditor, ProblemSink } from './pdl-editor.js';
+import type { PclXlSectionIndex, PclXlSectionPort, PclXlSectionRecorder } from './pclxl-index.js';
 import { SliceEmitter } from './slice-emitter.js';
 
 /** An attribute list longer than this is passed through (page lists are ~20 bytes). */
@@ -84,17 +90,37 @@ export class PclXlEditor implements PdlEditor {
   private attrCount = 0;
   private valueStart = -1;
   private pages = 0;
+  private readonly index: PclXlSectionIndex | null;
+  private readonly recorder: PclXlSectionRecorder | null;
+  /** The next index entry to visit. */
+  private next = 0;
+  private readonly problem: ProblemSink;
 
   constructor(
     private readonly edits: PclXlEdits,
-    private readonly problem: ProblemSink,
-  ) {}
+    problem: ProblemSink,
+    port: PclXlSectionPort | null = null,
+  ) {
+    this.index = port?.use ?? null;
+    this.recorder = port?.record ?? null;
+    const recorder = this.recorder;
+    this.problem = recorder
+      ? (code) => {
+          recorder.problem(code);
+          problem(code);
+        }
+      : problem;
+  }
 
   buffered(): number {
     return this.em.held + this.partialLen;
   }
 
   write(chunk: Buffer, out: Buffer[]): void {
+    if (this.index) {
+      this.writeIndexed(this.index, chunk, out);
+      return;
+    }
     const em = this.em;
     em.begin(chunk, out);
     const at = em.chunkStart;
@@ -152,9 +178,76 @@ export class PclXlEditor implements PdlEditor {
     em.endChunk(holdFrom);
   }
 
+  /** Index mode: only the recorded attribute lists are looked at. */
+  private writeIndexed(ix: PclXlSectionIndex, chunk: Buffer, out: Buffer[]): void {
+    const em = this.em;
+    em.begin(chunk, out);
+    const end = em.chunkEnd;
+    if (this.phase === 'header') this.header(chunk);
+    const count = ix.opAt.length;
+    while (this.phase === 'tokens' && this.next < count && ix.opAt[this.next] < end) {
+      const k = this.next++;
+      const op = ix.ops[k];
+      const at = ix.opAt[k];
+      if (at < em.chunkStart || chunk[at - em.chunkStart] !== op) {
+        // Not the bytes the index was built from: edit nothing more.
+        this.problem('PCLXL_NOT_EDITED');
+        this.phase = 'done';
+        break;
+      }
+      const edit = (op === OP_BEGIN_PAGE && this.edits.sides !== null) || (op === OP_END_PAGE && this.edits.copiesToOne);
+      if (edit) {
+        const start = ix.listStart[k];
+        const list = start >= 0 && start >= em.emitted && start <= at ? em.bytes(start, at) : null;
+        if (list && this.scanList(list, start)) {
+          this.listStart = start;
+          this.rewrite(op, at, list);
+        } else {
+          this.problem('PCLXL_NOT_EDITED');
+        }
+      }
+      if (op === OP_BEGIN_PAGE) this.pages++;
+    }
+    // Hold back the next list if it starts in this chunk (its operator comes later).
+    let holdFrom = end;
+    if (this.phase === 'tokens' && this.next < count) {
+      const s = ix.listStart[this.next];
+      if (s >= 0 && s < end) holdFrom = s;
+    }
+    em.endChunk(holdFrom);
+  }
+
+  /** Index mode: the attributes of one list (`list` starts at offset `base`); false if it does not scan cleanly. */
+  private scanList(list: Buffer, base: number): boolean {
+    this.attrCount = 0;
+    this.valueStart = -1;
+    this.listOk = true;
+    const n = list.length;
+    let i = 0;
+    while (i < n) {
+      const len = tokenLength(list, i, n);
+      if (len < 0) return false;
+      const t = list[i];
+      // An operator, embedded data or a UEL inside a list: not what the index said.
+      if ((t >= 0x41 && t <= 0xbf) || t === 0x1b || t === 0xfa || t === 0xfb) return false;
+      if (t >= 0xc8 && t <= 0xcd) {
+        const lt = list[i + 1] - 0xc0;
+        const cnt = lt === 0 ? list[i + 2] : lt === 1 ? this.u16(list, i + 2) : this.u32(list, i + 2);
+        this.valueStart = base + i;
+        i += len + cnt * ELEM_SIZE[t - 0xc8];
+        continue;
+      }
+      if (t === 0xf8 || t === 0xf9) this.attribute(t === 0xf8 ? list[i + 1] : this.u16(list, i + 1), base + i, base + i + len);
+      else if (!isWhitespace(t)) this.valueStart = base + i;
+      i += len;
+    }
+    return i === n && this.listOk;
+  }
+
   end(out: Buffer[]): void {
+    if (this.index) for (const code of this.index.problems) this.problem(code);
     this.em.begin(Buffer.alloc(0), out);
-    if (this.phase === 'tokens' && (this.partialLen > 0 || this.skipLeft > 0)) this.problem('MALFORMED_PCLXL');
+    if (!this.index && this.phase === 'tokens' && (this.partialLen > 0 || this.skipLeft > 0)) this.problem('MALFORMED_PCLXL');
     this.em.emitTo(this.em.chunkEnd);
     this.phase = 'done';
   }
@@ -266,6 +359,10 @@ export class PclXlEditor implements PdlEditor {
   }
 
   private operator(op: number, at: number): void {
+    if (this.recorder && (op === OP_BEGIN_PAGE || op === OP_END_PAGE)) {
+      const editable = this.listOk && this.listStart <= at && at - this.listStart <= ATTR_LIST_CAP;
+      this.recorder.add(op, at, editable ? this.listStart : -1);
+    }
     const edit = (op === OP_BEGIN_PAGE && this.edits.sides !== null) || (op === OP_END_PAGE && this.edits.copiesToOne);
     if (edit) {
       const ok = this.listOk && this.listStart <= at && at - this.listStart <= ATTR_LIST_CAP && this.listStart >= this.em.emitted;
@@ -276,10 +373,10 @@ export class PclXlEditor implements PdlEditor {
     this.newList(at + 1);
   }
 
-  private rewrite(op: number, at: number): void {
+  private rewrite(op: number, at: number, listBytes?: Buffer): void {
     const em = this.em;
     const start = this.listStart;
-    const list = em.bytes(start, at);
+    const list = listBytes ?? em.bytes(start, at);
     const begin = op === OP_BEGIN_PAGE;
     const added = begin ? this.pageModeAttrs() : this.bigEndian ? COPIES_BE : COPIES_LE;
     // Kept ranges of the list, the new attributes where the first removed one stood.

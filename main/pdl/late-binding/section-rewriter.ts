@@ -7,13 +7,14 @@ import { isLeadingFiller, SNIFF_MAX, sniffPdl } from '../sniff.js';
 import type { PdlKind } from '../types.js';
 import { Pcl5Editor } from './pcl5-editor.js';
 import { PclXlEditor } from './pclxl-editor.js';
+import { sectionPort, type PclXlIndexPort, type PclXlSectionPort } from './pclxl-index.js';
 import type { PdlEditor, ProblemSink } from './pdl-editor.js';
 import { PostScriptEditor } from './ps-editor.js';
 import type { LateBindingChanges } from './types.js';
 
 const DOS_EPS = [0xc5, 0xd0, 0xd3, 0xc6];
 
-function editorFor(kind: PdlKind, changes: LateBindingChanges, problem: ProblemSink): PdlEditor | null {
+function editorFor(kind: PdlKind, changes: LateBindingChanges, problem: ProblemSink, pclxl: () => PclXlSectionPort | null): PdlEditor | null {
   const sides = changes.sides ?? null;
   const copiesToOne = changes.copies !== undefined;
   if (sides === null && !copiesToOne) return null; // colour and finishing are PJL-only
@@ -21,7 +22,7 @@ function editorFor(kind: PdlKind, changes: LateBindingChanges, problem: ProblemS
     case 'postscript':
       return new PostScriptEditor({ sides, copiesToOne }, problem);
     case 'pclxl':
-      return new PclXlEditor({ sides, copiesToOne }, problem);
+      return new PclXlEditor({ sides, copiesToOne }, problem, pclxl());
     case 'pcl5':
       return new Pcl5Editor({ sides: sides === null ? null : sides === 'simplex' ? 0 : sides === 'duplex-long' ? 1 : 2, copiesToOne }, problem);
     case 'pdf':
@@ -42,6 +43,9 @@ export class SectionRewriter {
     private readonly hint: PdlKind | null,
     private readonly changes: LateBindingChanges,
     private readonly problem: ProblemSink,
+    private readonly pclxlIndex: PclXlIndexPort | null = null,
+    /** This section's number in the job (0 = the first), for the page index. */
+    private readonly ordinal = 0,
   ) {}
 
   /** The language chosen, once sniffed. */
@@ -87,7 +91,7 @@ export class SectionRewriter {
     if (kind === 'postscript' && DOS_EPS.every((b, k) => held[k] === b)) kind = 'unknown';
     this.kindValue = kind;
     // TBCP escapes control bytes, so byte counts in it are not the interpreter's: not edited.
-    this.editor = kind === 'tbcp' ? null : editorFor(kind, this.changes, this.problem);
+    this.editor = kind === 'tbcp' ? null : editorFor(kind, this.changes, this.problem, () => sectionPort(this.pclxlIndex, this.ordinal));
     this.feed(held, out);
   }
 

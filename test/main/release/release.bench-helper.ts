@@ -1,7 +1,9 @@
-// Release streaming benchmark (the lead runs it from test/bench): a held PostScript job of
-// `sizeBytes` released to a loopback port-9100 receiver that counts and drops bytes,
-// compared with reading the same file, and the same release with late-binding changes
-// (copies and duplex: PJL header plus PostScript injection) against one without.
+// Release streaming benchmark (run from test/bench): a held PostScript job of `sizeBytes`
+// released to a loopback port-9100 receiver that counts and drops bytes, compared with
+// reading the same file, and the same release with late-binding changes (copies and
+// duplex: PJL header plus PostScript injection) against one without. Then the same for a
+// PCL XL job, where copies and duplex edit every page: with the page index the release
+// service builds in the background, and without it (a release right after printing).
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
@@ -14,6 +16,9 @@ import { REAL_CLOCK } from '../../../main/util/clock.js';
 import { nullLogger } from '../../../main/log/null-logger.js';
 import { ReleaseService } from '../../../main/release/index.js';
 import { openSpool, storeJob } from './fixture.js';
+import { buildPclXlPageIndex } from '../../../main/pdl/late-binding/pclxl-index-build.js';
+import { gsConvert, tempDir } from '../../helpers/documents.js';
+import { readFile } from 'node:fs/promises';
 
 export interface ReleaseBenchResult {
   /** MiB/s of a release (no changes) to a loopback raw receiver, file read included. */
@@ -26,6 +31,8 @@ export interface ReleaseBenchResult {
   pipeMiBps: number;
   /** The same release and read with the page cache dropped first (null where the OS refuses). */
   cold: { releaseMiBps: number; readMiBps: number } | null;
+  /** PCL XL job: changed release time / plain release time, with and without the page index. */
+  pclxl: { sizeBytes: number; pages: number; withIndex: number; withoutIndex: number; indexMs: number };
 }
 
 const MiB = 1024 * 1024;
@@ -47,6 +54,47 @@ function postScriptOfSize(size: number): Buffer {
   const slices: Buffer[] = [];
   for (let i = 0; i < parts.length; i += 100_000) slices.push(Buffer.from(parts.slice(i, i + 100_000).join(''), 'latin1'));
   return Buffer.concat(slices);
+}
+
+/** A text-heavy report: `pages` pages of 62 lines in Times, as office documents print. */
+function reportPostScript(pages: number): string {
+  const lines = ['%!PS-Adobe-3.0', `%%Pages: ${pages}`, '%%EndComments', '/F { findfont exch scalefont setfont } bind def'];
+  for (let p = 1; p <= pages; p++) {
+    lines.push(`%%Page: ${p} ${p}`, 'save', `14 /Helvetica-Bold F 72 790 moveto (Quarterly report, page ${p}) show`, '10 /Times-Roman F');
+    for (let l = 0; l < 62; l++) lines.push(`72 ${770 - l * 11.5} moveto (Line ${l} of page ${p}: revenue, costs and the figures the board asked for, in order.) show`);
+    if (p % 5 === 0) lines.push('1 0 0 setrgbcolor 72 40 200 20 rectfill');
+    lines.push('restore', 'showpage');
+  }
+  lines.push('%%EOF', '');
+  return lines.join('\n');
+}
+
+/**
+ * A PJL + PCL XL job of about `size` bytes from Ghostscript (pxlcolor) of a text-heavy
+ * report: gs's pages repeated between its session start and end (about 70 KiB a page).
+ * Printer-valid enough for what is measured (the receiver drops the bytes); full of small
+ * tokens, the costly case for an editor that has to find every page.
+ */
+async function pclXlOfSize(size: number): Promise<{ job: Buffer; pages: number }> {
+  const tmp = await tempDir('pp-bench-pxl-');
+  try {
+    const ps = join(tmp.path, 'report.ps');
+    await writeFile(ps, reportPostScript(20));
+    const raw = await readFile(await gsConvert(ps, 'pxlcolor', join(tmp.path, 'report.pxl')));
+    const ix = (await buildPclXlPageIndex([raw], { pdl: 'pclxl' })).section(0);
+    if (!ix || ix.opAt.length < 2) throw new Error('gs wrote no PCL XL pages');
+    // Section offsets start at the stream header `) HP-PCL XL`.
+    const base = raw.indexOf(') HP-PCL XL');
+    const from = base + ix.listStart[0];
+    const to = base + ix.opAt[ix.opAt.length - 1] + 1;
+    const pagesPerCopy = ix.ops.filter((op) => op === 0x43).length;
+    const body = raw.subarray(from, to);
+    const times = Math.max(1, Math.round((size - raw.length) / body.length));
+    const job = Buffer.concat([raw.subarray(0, to), ...Array.from({ length: times - 1 }, () => body), raw.subarray(to)]);
+    return { job, pages: pagesPerCopy * times };
+  } finally {
+    await tmp.cleanup();
+  }
 }
 
 // The receiver runs in its own process, as a printer would: in-process it would share the
@@ -134,7 +182,30 @@ export async function releaseBench(sizeBytes: number): Promise<ReleaseBenchResul
       const coldRelease = Math.min(await coldly(() => release()), await coldly(() => release()));
       cold = { releaseMiBps: mib / coldRelease, readMiBps: mib / coldRead };
     }
-    return { releaseMiBps: mib / plain, readMiBps: mib / read, lateBindingOverhead: changed / plain, pipeMiBps: mib / pipe, cold };
+    await spool.delete(job.id, 'user-deleted');
+
+    // PCL XL: copies and duplex edit every BeginPage and EndPage.
+    const pxl = await pclXlOfSize(sizeBytes);
+    const xlJob = await storeJob(spool, pxl.job, { owner: 'bench@example.com', title: 'bench-xl' });
+    const tStored = process.hrtime.bigint();
+    await service.pageIndexesBuilt();
+    const indexMs = Number(process.hrtime.bigint() - tStored) / 1e6;
+    const noIndex = new ReleaseService({
+      spool, dataDir, logger: nullLogger(), lateBindingEnabled: true, lifespans: {}, emptyFolders: { enabled: false, lifespanDays: 7 },
+      forgetUser: async () => undefined, servers: [], clock: REAL_CLOCK, pclxlIndexBudgetBytes: 0,
+    });
+    const releaseWith = async (s: ReleaseService, changes?: Record<string, unknown>): Promise<number> => {
+      const t = process.hrtime.bigint();
+      await s.releaseJob(xlJob.id, { printer, keep: true, changes });
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    };
+    const xlChanges = { copies: 2, sides: 'duplex-long' };
+    await releaseWith(service);
+    const xlPlain = await best(() => releaseWith(service));
+    const xlIndexed = await best(() => releaseWith(service, xlChanges));
+    const xlFull = await best(() => releaseWith(noIndex, xlChanges));
+    const pclxl = { sizeBytes: pxl.job.length, pages: pxl.pages, withIndex: xlIndexed / xlPlain, withoutIndex: xlFull / xlPlain, indexMs };
+    return { releaseMiBps: mib / plain, readMiBps: mib / read, lateBindingOverhead: changed / plain, pipeMiBps: mib / pipe, cold, pclxl };
   } finally {
     await service.stop();
     await spool.close();

@@ -2,7 +2,8 @@
 // mutated real jobs, with random changes, fed in random chunks. Properties: nothing is
 // thrown but a PullPrintError with a documented code; what is held stays under
 // MAX_REWRITER_HELD after every write; the output does not depend on the chunking; with
-// no changes the output is the input. Through the Transform, failures are stream errors.
+// no changes the output is the input; with a PCL XL page index of the same bytes, the
+// output and problems are those without. Through the Transform, failures are stream errors.
 // PULLPRINT_FUZZ_ITERATIONS raises the count; PULLPRINT_FUZZ_SEED replays a run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import {
   type LateBindingChanges,
   type RewriteOptions,
 } from '../../../../main/pdl/late-binding/index.js';
+import { buildPclXlPageIndexSync } from '../../../../main/pdl/late-binding/pclxl-index-build.js';
 import { PullPrintError } from '../../../../main/util/errors.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
 import { chunks, prng } from '../feed.js';
@@ -152,6 +154,15 @@ describe(`late-binding fuzz (seed ${SEED}, ${ITERATIONS} inputs)`, () => {
         assert.equal(pieces.error, whole.error, `error differs with chunking (iteration ${it})`);
         if (whole.out && pieces.out) assert.ok(pieces.out.equals(whole.out), `output differs with chunking (iteration ${it})`);
         assert.deepEqual([...pieces.problems].sort(), [...whole.problems].sort(), `problems differ (iteration ${it})`);
+        // With a page index of these bytes (as the release service builds in the
+        // background), a release sends the same bytes and reports the same problems.
+        if (!whole.error && (opts.changes.copies !== undefined || opts.changes.sides !== undefined)) {
+          const index = buildPclXlPageIndexSync(chunks(input, { random: chunkSeed + 1, max: 1 + int(r, 900) }), { pdl: opts.pdl, jobName: opts.jobName });
+          const indexed = run(input, { ...opts, pclxlIndex: { use: index } }, (b) => chunks(b, { random: chunkSeed + 2, max: 1 + int(r, 700) }));
+          assert.ok(indexed.out?.equals(whole.out as Buffer), `output differs with the page index (iteration ${it})`);
+          assert.deepEqual([...indexed.problems].sort(), [...whole.problems].sort(), `problems differ with the page index (iteration ${it})`);
+          assert.ok(indexed.maxHeld <= MAX_REWRITER_HELD, `held ${indexed.maxHeld} with the page index (iteration ${it})`);
+        }
         if (whole.error) errors++;
         if (it % 50 === 0) {
           const same = run(input, { ...opts, changes: {} }, (b) => chunks(b, { random: chunkSeed, max: 97 }));

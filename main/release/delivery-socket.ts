@@ -92,8 +92,20 @@ export async function deliverToSocket(o: SocketDeliveryOptions): Promise<SocketD
         finish(null, false);
       }, closeWaitMs);
     });
+    let corked = false;
     o.document.on('data', (b: Buffer) => {
       bytes += b.length;
+      // A late-binding rewrite splits a chunk around its edits into several pieces, pushed
+      // in one go: corked until the next tick, they leave in one writev, not one small
+      // write (and one packet) each. Registered before pipe()'s listener, so it runs first.
+      if (!corked) {
+        corked = true;
+        sock.cork();
+        process.nextTick(() => {
+          corked = false;
+          sock.uncork();
+        });
+      }
     });
     o.document.once('error', (err) => {
       finish(err instanceof PullPrintError ? err : new ReleaseError('DOCUMENT_UNREADABLE', `reading the document failed: ${err.message}`, {}, { cause: err }));

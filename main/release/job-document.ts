@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { createLateBindingTransform, type LateBindingChanges } from '../pdl/late-binding/index.js';
-import type { PclXlPageIndex } from '../pdl/late-binding/pclxl-index.js';
+import type { JobIndex } from '../pdl/late-binding/job-index.js';
 import type { JobRecord } from '../spool/types.js';
 import { ReleaseError } from './errors.js';
 import { hasChanges } from './delivery-plan.js';
@@ -19,18 +19,18 @@ function errnoCode(err: unknown): string | undefined {
 
 /**
  * Opens the document of `job`; with changes, the bytes pass through the rewriter (using
- * `pclxlIndex`, the page index of these bytes, when there is one).
+ * `jobIndex`, the late-binding index of these bytes, when there is one).
  * Throws BAD_LATE_BINDING at once for invalid changes, DOCUMENT_UNREADABLE when the file
  * is gone or unreadable; a rewrite failure later is an error of the returned stream.
  */
 export async function openJobDocument(
   job: Pick<JobRecord, 'id' | 'file' | 'pdl' | 'title'>,
   changes: LateBindingChanges | null,
-  pclxlIndex: PclXlPageIndex | null = null,
+  jobIndex: JobIndex | null = null,
 ): Promise<Readable> {
   // Built first: invalid changes must fail before a file handle exists.
   const transform = hasChanges(changes)
-    ? createLateBindingTransform({ changes, pdl: job.pdl, jobName: job.title, pclxlIndex: pclxlIndex ? { use: pclxlIndex } : null })
+    ? createLateBindingTransform({ changes, pdl: job.pdl, jobName: job.title, jobIndex: jobIndex ? { use: jobIndex } : null })
     : null;
   let handle;
   try {

@@ -19,7 +19,7 @@ import { documentFormatOf, hasChanges, planDelivery } from './delivery-plan.js';
 import { deliverToSocket } from './delivery-socket.js';
 import { ReleaseError } from './errors.js';
 import { openJobDocument } from './job-document.js';
-import { PclXlIndexCache } from './pclxl-index-cache.js';
+import { JobIndexCache } from './job-index-cache.js';
 import { expiryOf, LifespanSweeper, type SweepResult } from './lifespans.js';
 import type { ReleaseServerPlan } from './plans.js';
 import { FailureLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -61,8 +61,8 @@ export interface ReleaseServiceOptions {
   readonly rateLimit?: RateLimitOptions;
   /** Trust for ipps:// printers. */
   readonly printerTls?: PrinterTlsOptions;
-  /** Memory for the page indexes of held PCL XL jobs (default 64 MiB; 0 turns indexing off). */
-  readonly pclxlIndexBudgetBytes?: number;
+  /** Memory for the late-binding indexes of held jobs (default 64 MiB; 0 turns indexing off). */
+  readonly lateBindingIndexBudgetBytes?: number;
   readonly delivery?: DeliveryTimeouts;
   readonly sweepIntervalMs?: number;
 }
@@ -103,8 +103,8 @@ export class ReleaseService implements ReleaseApi {
   #bearer: BearerAuthenticator | null = null;
   #listeners: { l: ReleaseListener; modes: readonly ModeKind[] }[] = [];
   #tls: ReleaseTlsMaterial | null = null;
-  /** Page indexes of held PCL XL jobs, when late binding is on (pclxl-index-cache.ts). */
-  readonly #indexes: PclXlIndexCache | null;
+  /** Page indexes of held PCL XL jobs, when late binding is on (job-index-cache.ts). */
+  readonly #indexes: JobIndexCache | null;
   #unsubscribe: Array<() => void> = [];
 
   constructor(o: ReleaseServiceOptions) {
@@ -126,17 +126,17 @@ export class ReleaseService implements ReleaseApi {
       onExpired: (job) => this.events.emit({ type: 'job-expired', job, reason: 'expired' }),
       onFolderRemoved: (user, tokensForgotten) => this.events.emit({ type: 'user-folder-removed', user, tokensForgotten }),
     });
-    this.#indexes = o.lateBindingEnabled && o.pclxlIndexBudgetBytes !== 0
-      ? new PclXlIndexCache({ logger: o.logger.child('pclxl-index'), budgetBytes: o.pclxlIndexBudgetBytes })
+    this.#indexes = o.lateBindingEnabled && o.lateBindingIndexBudgetBytes !== 0
+      ? new JobIndexCache({ logger: o.logger.child('job-index'), budgetBytes: o.lateBindingIndexBudgetBytes })
       : null;
   }
 
-  /** Resolves when no PCL XL page index is being built (tests, benchmarks). */
-  async pageIndexesBuilt(): Promise<void> {
+  /** Resolves when no late-binding index is being built (tests, benchmarks). */
+  async jobIndexesBuilt(): Promise<void> {
     await this.#indexes?.idle();
   }
 
-  /** Indexes held PCL XL jobs now and as they come; forgets them as they go. */
+  /** Indexes held jobs now and as they come; forgets them as they go. */
   #watchHeldJobs(): void {
     const ix = this.#indexes;
     if (!ix) return;
@@ -258,7 +258,7 @@ export class ReleaseService implements ReleaseApi {
       }
       const after = await this.#afterPrint(job, keep);
       this.#log.info('job released to a printer', {
-        id, printer: target.uri, bytes: bytesSent, kept: keep, ms: Date.now() - t0, changes: Object.keys(plan.applied), pclxlPageIndex: pageIndex !== null,
+        id, printer: target.uri, bytes: bytesSent, kept: keep, ms: Date.now() - t0, changes: Object.keys(plan.applied), lateBindingIndex: pageIndex !== null,
       });
       this.events.emit({ type: 'job-released', job: after, via: 'direct', kept: after.state === 'released-kept', printer: target.uri });
       return {

@@ -9,9 +9,6 @@ export async function releaseThroughput(sizeBytes: number): Promise<BenchResult[
   const ratio = r.releaseMiBps / r.readMiBps;
   const overheadPct = (r.lateBindingOverhead - 1) * 100;
   const size = `${Math.round(sizeBytes / 1024 / 1024)} MiB PostScript`;
-  const xlSize = `${Math.round(r.pclxl.sizeBytes / 1024 / 1024)} MiB`;
-  const xlIndexedPct = (r.pclxl.withIndex - 1) * 100;
-  const xlFullPct = (r.pclxl.withoutIndex - 1) * 100;
   return [
     {
       name: `release streaming, ${size} job to a loopback port-9100 receiver`,
@@ -40,27 +37,41 @@ export async function releaseThroughput(sizeBytes: number): Promise<BenchResult[
       detail: `plain file→socket ${r.pipeMiBps.toFixed(0)} MiB/s`,
     },
     {
-      name: `late-binding overhead (copies + duplex), ${size}`,
+      name: `late-binding overhead (copies + duplex), ${size}, job index built in the background`,
       value: overheadPct,
       unit: '% over a release without changes',
       target: '≤ 5',
       pass: overheadPct <= 5,
     },
     {
-      name: `late-binding overhead (copies + duplex), ${xlSize} PCL XL, page index built in the background`,
-      value: xlIndexedPct,
-      unit: '% over a release without changes',
-      target: '≤ 5',
-      pass: xlIndexedPct <= 5,
-      detail: `${r.pclxl.pages} pages; index built in ${(r.pclxl.indexMs / 1000).toFixed(1)} s after the job was stored`,
-    },
-    {
-      name: `late-binding overhead, same PCL XL job without the index (released before it was built, or after a restart)`,
-      value: xlFullPct,
+      name: `late-binding overhead, ${size}, without the index (the UELs searched during the release)`,
+      value: (r.lateBindingOverheadNoIndex - 1) * 100,
       unit: '% over a release without changes',
       target: 'informational',
       pass: true,
-      detail: 'every page tokenized during the release',
     },
+    ...r.pclxl.flatMap((x) => {
+      const withPct = (x.withIndex - 1) * 100;
+      const withoutPct = (x.withoutIndex - 1) * 100;
+      const what = `${Math.round(x.sizeBytes / 1024 / 1024)} MiB PCL XL, ${x.kind}`;
+      return [
+        {
+          name: `late-binding overhead (copies + duplex), ${what}, job index built in the background`,
+          value: withPct,
+          unit: '% over a release without changes',
+          target: '≤ 5',
+          pass: withPct <= 5,
+          detail: `${x.pages} pages (${Math.round(x.sizeBytes / x.pages / 1024)} KiB a page); index built in ${(x.indexMs / 1000).toFixed(1)} s after the job was stored`,
+        },
+        {
+          name: `late-binding overhead, ${what}, without the index (released before it was built, or after a restart)`,
+          value: withoutPct,
+          unit: '% over a release without changes',
+          target: 'informational',
+          pass: true,
+          detail: 'every page tokenized during the release',
+        },
+      ];
+    }),
   ];
 }

@@ -7,7 +7,7 @@ import { languageKind } from '../sniff.js';
 import type { PdlKind } from '../types.js';
 import { UEL } from './pjl-header.js';
 import type { ProblemSink } from './pdl-editor.js';
-import type { PclXlIndexPort } from './pclxl-index.js';
+import type { JobIndexPort } from './job-index.js';
 import { SectionRewriter } from './section-rewriter.js';
 import type { LateBindingChanges } from './types.js';
 
@@ -42,11 +42,11 @@ export class BodyFramer {
   private inLine = false;
   private line = '';
 
-  /** Sections started so far (the page index numbers them the same way). */
+  /** Sections started so far (the job index numbers them the same way). */
   private sections = 1;
   /** Body offset of the next chunk's first byte. */
   private pos = 0;
-  /** UEL offsets from the page index, while they match the bytes; then null (search). */
+  /** UEL offsets from the job index, while they match the bytes; then null (search). */
   private uels: Float64Array | null;
   private nextUel = 0;
 
@@ -54,10 +54,10 @@ export class BodyFramer {
     firstHint: PdlKind | null,
     private readonly changes: LateBindingChanges,
     private readonly problem: ProblemSink,
-    private readonly pclxlIndex: PclXlIndexPort | null = null,
+    private readonly jobIndex: JobIndexPort | null = null,
   ) {
-    this.section = new SectionRewriter(firstHint, changes, problem, pclxlIndex, 0);
-    this.uels = pclxlIndex?.use?.uels ?? null;
+    this.section = new SectionRewriter(firstHint, changes, problem, jobIndex, 0);
+    this.uels = jobIndex?.use?.uels ?? null;
   }
 
   buffered(): number {
@@ -78,7 +78,7 @@ export class BodyFramer {
     for (;;) {
       const u = findUel(data, i);
       if (u < 0) break;
-      this.pclxlIndex?.record?.uel(dataAt + u);
+      this.jobIndex?.record?.uel(dataAt + u);
       this.deliver(data.subarray(i, u), out);
       this.uel(out);
       i = u + UEL.length;
@@ -89,7 +89,7 @@ export class BodyFramer {
   }
 
   /**
-   * With a page index: the UELs it recorded, checked where they should be, instead of a
+   * With a job index: the UELs it recorded, checked where they should be, instead of a
    * search. Returns -1 when `data` is done, or where the search must take over (the
    * index did not match these bytes).
    */
@@ -146,7 +146,7 @@ export class BodyFramer {
   }
 
   private startSection(hint: PdlKind | null): SectionRewriter {
-    const s = new SectionRewriter(hint, this.changes, this.problem, this.pclxlIndex, this.sections++);
+    const s = new SectionRewriter(hint, this.changes, this.problem, this.jobIndex, this.sections++);
     this.section = s;
     return s;
   }

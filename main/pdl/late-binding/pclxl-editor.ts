@@ -15,12 +15,12 @@
 // arrays and embedded data by count, and on anything malformed stops editing and passes
 // the rest through.
 //
-// With a page index (pclxl-index.ts) the editor does not tokenize: it jumps to each
+// With a job index (job-index.ts) the editor does not tokenize: it jumps to each
 // recorded attribute list, checks the operator byte, scans the list's few bytes and
 // rewrites them. Given a recorder instead, it tokenizes as usual and records every page
 // operator for such an index.
 import type { PdlEditor, ProblemSink } from './pdl-editor.js';
-import type { PclXlSectionIndex, PclXlSectionPort, PclXlSectionRecorder } from './pclxl-index.js';
+import type { PclXlSectionIndex, PclXlSectionPort, PclXlSectionRecorder } from './job-index.js';
 import { SliceEmitter } from './slice-emitter.js';
 
 /** An attribute list longer than this is passed through (page lists are ~20 bytes). */
@@ -95,6 +95,8 @@ export class PclXlEditor implements PdlEditor {
   /** The next index entry to visit. */
   private next = 0;
   private readonly problem: ProblemSink;
+  /** Replacement bytes not yet written (see replace()). */
+  private pendingNew: Buffer | null = null;
 
   constructor(
     private readonly edits: PclXlEdits,
@@ -175,6 +177,7 @@ export class PclXlEditor implements PdlEditor {
       if (em.chunkEnd - this.listStart > ATTR_LIST_CAP) this.listOk = false; // too long to be a page list
       else holdFrom = this.listStart;
     }
+    this.flushNew();
     em.endChunk(holdFrom);
   }
 
@@ -214,6 +217,7 @@ export class PclXlEditor implements PdlEditor {
       const s = ix.listStart[this.next];
       if (s >= 0 && s < end) holdFrom = s;
     }
+    this.flushNew();
     em.endChunk(holdFrom);
   }
 
@@ -247,6 +251,7 @@ export class PclXlEditor implements PdlEditor {
   end(out: Buffer[]): void {
     if (this.index) for (const code of this.index.problems) this.problem(code);
     this.em.begin(Buffer.alloc(0), out);
+    this.flushNew();
     if (!this.index && this.phase === 'tokens' && (this.partialLen > 0 || this.skipLeft > 0)) this.problem('MALFORMED_PCLXL');
     this.em.emitTo(this.em.chunkEnd);
     this.phase = 'done';
@@ -404,9 +409,26 @@ export class PclXlEditor implements PdlEditor {
     }
     if (placeAt >= keep.length) w += added.copy(outBuf, w);
     outBuf[w] = op;
+    this.replace(start, at + 1, outBuf);
+  }
+
+  /**
+   * Writes `bytes` in place of original [start, end). Back-to-back replacements (an
+   * EndPage list, then the next BeginPage list) leave as one piece: fewer, larger
+   * writes downstream. Flushed before any original bytes and at the end of each chunk.
+   */
+  private replace(start: number, end: number, bytes: Buffer): void {
+    const em = this.em;
+    if (this.pendingNew && start > em.emitted) this.flushNew();
     em.emitTo(start);
-    em.push(outBuf);
-    em.skipTo(at + 1);
+    this.pendingNew = this.pendingNew ? Buffer.concat([this.pendingNew, bytes]) : bytes;
+    em.skipTo(end);
+  }
+
+  private flushNew(): void {
+    if (!this.pendingNew) return;
+    this.em.push(this.pendingNew);
+    this.pendingNew = null;
   }
 
   private pageModeAttrs(): Buffer {

@@ -57,7 +57,7 @@ export function createLateBindingRewriter(options: RewriteOptions): LateBindingR
     }
     // The first section's language when its bytes do not say: ENTER LANGUAGE, else the stored job's.
     const hint = h.enterKind ?? (opts.pdl === 'unknown' ? null : opts.pdl);
-    body = new BodyFramer(hint, opts.changes, problem, options.pclxlIndex ?? null);
+    body = new BodyFramer(hint, opts.changes, problem, options.jobIndex ?? null);
     if (h.rest.length > 0) body.write(h.rest, out);
   }
 

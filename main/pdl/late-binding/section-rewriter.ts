@@ -7,7 +7,7 @@ import { isLeadingFiller, SNIFF_MAX, sniffPdl } from '../sniff.js';
 import type { PdlKind } from '../types.js';
 import { Pcl5Editor } from './pcl5-editor.js';
 import { PclXlEditor } from './pclxl-editor.js';
-import { sectionPort, type PclXlIndexPort, type PclXlSectionPort } from './pclxl-index.js';
+import { sectionPort, type JobIndexPort, type PclXlSectionPort } from './job-index.js';
 import type { PdlEditor, ProblemSink } from './pdl-editor.js';
 import { PostScriptEditor } from './ps-editor.js';
 import type { LateBindingChanges } from './types.js';
@@ -43,8 +43,8 @@ export class SectionRewriter {
     private readonly hint: PdlKind | null,
     private readonly changes: LateBindingChanges,
     private readonly problem: ProblemSink,
-    private readonly pclxlIndex: PclXlIndexPort | null = null,
-    /** This section's number in the job (0 = the first), for the page index. */
+    private readonly jobIndex: JobIndexPort | null = null,
+    /** This section's number in the job (0 = the first), for the job index. */
     private readonly ordinal = 0,
   ) {}
 
@@ -91,7 +91,7 @@ export class SectionRewriter {
     if (kind === 'postscript' && DOS_EPS.every((b, k) => held[k] === b)) kind = 'unknown';
     this.kindValue = kind;
     // TBCP escapes control bytes, so byte counts in it are not the interpreter's: not edited.
-    this.editor = kind === 'tbcp' ? null : editorFor(kind, this.changes, this.problem, () => sectionPort(this.pclxlIndex, this.ordinal));
+    this.editor = kind === 'tbcp' ? null : editorFor(kind, this.changes, this.problem, () => sectionPort(this.jobIndex, this.ordinal));
     this.feed(held, out);
   }
 

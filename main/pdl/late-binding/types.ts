@@ -1,7 +1,7 @@
 // The late-binding contract: what a user may change when a held job is released at a
 // printer, and how the rewriter is told about the stored job (docs/late-binding.md).
 import type { PdlKind } from '../types.js';
-import type { PclXlIndexPort } from './pclxl-index.js';
+import type { JobIndexPort } from './job-index.js';
 
 export type ColorChoice = 'color' | 'mono';
 export type SidesChoice = 'simplex' | 'duplex-long' | 'duplex-short';
@@ -29,8 +29,8 @@ export interface RewriteOptions {
   jobName?: string | null;
   /** Default 'generic': the keys of every supported dialect (printers ignore unknown PJL variables). */
   finishingDialect?: FinishingDialect;
-  /** PCL XL page index of these exact bytes to use, or a builder to record one (pclxl-index.ts). */
-  pclxlIndex?: PclXlIndexPort | null;
+  /** The late-binding index of these exact bytes to use, or a builder to record one (job-index.ts). */
+  jobIndex?: JobIndexPort | null;
 }
 
 export const COPIES_MIN = 1;

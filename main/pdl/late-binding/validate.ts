@@ -79,7 +79,7 @@ export function validateChanges(input: unknown): LateBindingChanges {
 }
 
 /** The options with their changes checked; throws PullPrintError('BAD_LATE_BINDING'). */
-export function validateRewriteOptions(opts: RewriteOptions): Required<Omit<RewriteOptions, 'jobName' | 'pclxlIndex'>> & { jobName: string | null } {
+export function validateRewriteOptions(opts: RewriteOptions): Required<Omit<RewriteOptions, 'jobName' | 'jobIndex'>> & { jobName: string | null } {
   if (typeof opts !== 'object' || opts === null) throw bad([`expected options, got ${describe(opts)}`]);
   const changes = validateChanges(opts.changes);
   const errors: string[] = [];

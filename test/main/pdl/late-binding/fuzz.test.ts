@@ -18,7 +18,7 @@ import {
   type LateBindingChanges,
   type RewriteOptions,
 } from '../../../../main/pdl/late-binding/index.js';
-import { buildPclXlPageIndexSync } from '../../../../main/pdl/late-binding/pclxl-index-build.js';
+import { buildJobIndexSync } from '../../../../main/pdl/late-binding/job-index-build.js';
 import { PullPrintError } from '../../../../main/util/errors.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
 import { chunks, prng } from '../feed.js';
@@ -157,8 +157,8 @@ describe(`late-binding fuzz (seed ${SEED}, ${ITERATIONS} inputs)`, () => {
         // With a page index of these bytes (as the release service builds in the
         // background), a release sends the same bytes and reports the same problems.
         if (!whole.error && (opts.changes.copies !== undefined || opts.changes.sides !== undefined)) {
-          const index = buildPclXlPageIndexSync(chunks(input, { random: chunkSeed + 1, max: 1 + int(r, 900) }), { pdl: opts.pdl, jobName: opts.jobName });
-          const indexed = run(input, { ...opts, pclxlIndex: { use: index } }, (b) => chunks(b, { random: chunkSeed + 2, max: 1 + int(r, 700) }));
+          const index = buildJobIndexSync(chunks(input, { random: chunkSeed + 1, max: 1 + int(r, 900) }), { pdl: opts.pdl, jobName: opts.jobName });
+          const indexed = run(input, { ...opts, jobIndex: { use: index } }, (b) => chunks(b, { random: chunkSeed + 2, max: 1 + int(r, 700) }));
           assert.ok(indexed.out?.equals(whole.out as Buffer), `output differs with the page index (iteration ${it})`);
           assert.deepEqual([...indexed.problems].sort(), [...whole.problems].sort(), `problems differ with the page index (iteration ${it})`);
           assert.ok(indexed.maxHeld <= MAX_REWRITER_HELD, `held ${indexed.maxHeld} with the page index (iteration ${it})`);

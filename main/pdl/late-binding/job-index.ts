@@ -1,15 +1,19 @@
-// Where the pages of a job's PCL XL sections are, found before the job is released.
+// Where a job's sections and pages are, found before the job is released.
 //
-// Copies and duplex edit every BeginPage and EndPage of a PCL XL stream. Finding them
-// means tokenizing the whole stream, which runs at a few hundred MiB/s in JavaScript,
-// several times slower than a release streams. So the release service tokenizes held
-// PCL XL jobs in the background, through the same pipeline a release runs (PJL header,
-// UEL framing, sniffing: main/release/pclxl-index-cache.ts), with an editor that records
-// each page operator's offset and the start of its attribute list. At release the
-// editor jumps from one recorded list to the next, checks the operator byte is there,
-// and rewrites only those few bytes; everything between leaves as slices of the file.
-// Offsets are the ones the section's editor sees, so an index is valid only for the
-// exact bytes it was built from (the cache keys it by job id, size and sha256).
+// At release, the rewriter searches the whole job for UELs (section boundaries) and, for
+// copies and duplex on PCL XL, tokenizes every section to find each BeginPage and
+// EndPage. The UEL search costs about a tenth of a release on text, more on binary PCL
+// XL, where ESC bytes are frequent; tokenizing a text-heavy PCL XL stream runs at a few
+// hundred MiB/s, several times slower than a release streams. So the release service
+// reads each held job once in the background, through the same pipeline a release runs
+// (PJL header, UEL framing, sniffing, the editors: main/release/job-index-cache.ts), and
+// records the offset of every UEL after the first PJL block and, per PCL XL section,
+// the offset of each page operator and of its attribute list. At release the framer
+// checks each recorded UEL where it should be instead of searching, and the PCL XL
+// editor jumps from one recorded list to the next, checks the operator byte, and
+// rewrites only those few bytes; everything between leaves as slices of the file.
+// Offsets are those the pipeline sees, so an index is valid only for the exact bytes it
+// was built from (the cache keys it by job id, size and sha256).
 import type { EditProblem } from './pdl-editor.js';
 
 /** The page operators of one PCL XL section, in stream order. */
@@ -24,15 +28,11 @@ export interface PclXlSectionIndex {
   readonly problems: readonly EditProblem[];
 }
 
-/** The index of a whole job: one entry per PCL XL section, numbered as the body framer meets them. */
-export interface PclXlPageIndex {
+/** The index of a whole job: its UELs, and one entry per PCL XL section, numbered as the body framer meets them. */
+export interface JobIndex {
   /** The n-th section's index (0-based), or null when that section is not PCL XL. */
   section(n: number): PclXlSectionIndex | null;
-  /**
-   * Offsets of every UEL in the job's body (after its first PJL block), in order: with
-   * them the body framer need not search the whole stream for ESC sequences, which in
-   * binary PCL XL costs as much as the release itself.
-   */
+  /** Offsets of every UEL in the job's body (after its first PJL block), in order. */
   readonly uels: Float64Array;
   /** BeginPage operators recorded. */
   readonly pages: number;
@@ -41,12 +41,12 @@ export interface PclXlPageIndex {
 }
 
 /** What the late-binding pipeline is given: an index to use, or a builder to fill. */
-export interface PclXlIndexPort {
-  readonly use?: PclXlPageIndex | null;
-  readonly record?: PclXlIndexBuilder | null;
+export interface JobIndexPort {
+  readonly use?: JobIndex | null;
+  readonly record?: JobIndexBuilder | null;
 }
 
-/** The per-section view of a PclXlIndexPort, as the section rewriter hands it to the editor. */
+/** The per-section view of a JobIndexPort, as the section rewriter hands it to the editor. */
 export interface PclXlSectionPort {
   readonly use: PclXlSectionIndex | null;
   readonly record: PclXlSectionRecorder | null;
@@ -93,7 +93,7 @@ export class PclXlSectionRecorder {
   }
 }
 
-export class PclXlIndexBuilder {
+export class JobIndexBuilder {
   private readonly sections = new Map<number, PclXlSectionRecorder>();
   private readonly uelAt: number[] = [];
 
@@ -112,7 +112,7 @@ export class PclXlIndexBuilder {
     return r;
   }
 
-  finish(): PclXlPageIndex {
+  finish(): JobIndex {
     const done = new Map<number, PclXlSectionIndex>();
     let pages = 0;
     let bytes = 0;
@@ -129,7 +129,7 @@ export class PclXlIndexBuilder {
 }
 
 /** The section port for the n-th section. */
-export function sectionPort(port: PclXlIndexPort | null | undefined, n: number): PclXlSectionPort | null {
+export function sectionPort(port: JobIndexPort | null | undefined, n: number): PclXlSectionPort | null {
   if (!port) return null;
   const use = port.use?.section(n) ?? null;
   const record = port.record?.section(n) ?? null;

@@ -1,4 +1,4 @@
-// The PCL XL page index: a release that uses it must send exactly the bytes, and report
+// The late-binding job index: a release that uses it must send exactly the bytes, and report
 // exactly the problems, of a release that tokenizes the whole stream, for gs output,
 // multi-section jobs and mutated streams, however either side is chunked; an index that
 // does not match the bytes stops editing with a problem instead of corrupting the job.
@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLateBindingRewriter, MAX_REWRITER_HELD, type EditProblem, type LateBindingChanges } from '../../../../main/pdl/late-binding/index.js';
-import { buildPclXlPageIndex } from '../../../../main/pdl/late-binding/pclxl-index-build.js';
-import type { PclXlPageIndex } from '../../../../main/pdl/late-binding/pclxl-index.js';
+import { buildJobIndex } from '../../../../main/pdl/late-binding/job-index-build.js';
+import type { JobIndex } from '../../../../main/pdl/late-binding/job-index.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
 import { chunks, prng, type Plan } from '../feed.js';
 
@@ -27,8 +27,8 @@ interface Run {
   maxHeld: number;
 }
 
-function release(input: Buffer, changes: LateBindingChanges, index: PclXlPageIndex | null, plan: Plan | Buffer[]): Run {
-  const r = createLateBindingRewriter({ changes, pdl: 'pclxl', finishingDialect: 'hp', pclxlIndex: index ? { use: index } : null });
+function release(input: Buffer, changes: LateBindingChanges, index: JobIndex | null, plan: Plan | Buffer[]): Run {
+  const r = createLateBindingRewriter({ changes, pdl: 'pclxl', finishingDialect: 'hp', jobIndex: index ? { use: index } : null });
   const parts: Buffer[] = [];
   let maxHeld = 0;
   for (const c of Array.isArray(plan) ? plan : chunks(input, plan)) {
@@ -40,7 +40,7 @@ function release(input: Buffer, changes: LateBindingChanges, index: PclXlPageInd
 }
 
 async function sameWithIndex(input: Buffer, seed: number, what: string): Promise<void> {
-  const index = await buildPclXlPageIndex(chunks(input, { random: seed, max: 5000 }), { pdl: 'pclxl' });
+  const index = await buildJobIndex(chunks(input, { random: seed, max: 5000 }), { pdl: 'pclxl' });
   for (const changes of CHANGES) {
     const full = release(input, changes, null, 'whole');
     for (const plan of ['whole', { random: seed + 1, max: 700 }, { random: seed + 2, max: 64 * 1024 }] as Plan[]) {
@@ -52,7 +52,7 @@ async function sameWithIndex(input: Buffer, seed: number, what: string): Promise
   }
 }
 
-describe('PCL XL page index', () => {
+describe('late-binding job index', () => {
   let dir: { path: string; cleanup(): Promise<void> };
   const gs: Record<string, Buffer> = {};
   before(async () => {
@@ -73,7 +73,7 @@ describe('PCL XL page index', () => {
 
   test('gs output: every page recorded; releases with the index equal full scans', async () => {
     for (const [name, job] of Object.entries(gs)) {
-      const index = await buildPclXlPageIndex([job], { pdl: 'pclxl' });
+      const index = await buildJobIndex([job], { pdl: 'pclxl' });
       assert.equal(index.pages, 5, `${name}: five BeginPage operators`);
       assert.ok(index.bytes > 0 && index.bytes < 4096, `${name}: ${index.bytes} bytes of index`);
       await sameWithIndex(job, 11, name);
@@ -88,7 +88,7 @@ describe('PCL XL page index', () => {
       Buffer.from(`${UEL}@PJL JOB NAME="multi"\r\n`, 'latin1'), enter('PCLXL'), xl(gs.mono), enter('POSTSCRIPT'), ps, enter('PCLXL'), xl(gs.color),
       Buffer.from(`${UEL}@PJL EOJ\r\n${UEL}`, 'latin1'),
     ]);
-    const index = await buildPclXlPageIndex([job], { pdl: 'pclxl' });
+    const index = await buildJobIndex([job], { pdl: 'pclxl' });
     assert.equal(index.pages, 10);
     assert.equal(index.uels.length, 4, 'the UELs after the first PJL block (ENTER POSTSCRIPT, ENTER PCLXL, EOJ, the last)');
     await sameWithIndex(job, 23, 'multi-section');
@@ -127,7 +127,7 @@ describe('PCL XL page index', () => {
   });
 
   test('an index of other bytes: editing stops with PCLXL_NOT_EDITED, the rest passes through unchanged', async () => {
-    const index = await buildPclXlPageIndex([gs.mono], { pdl: 'pclxl' });
+    const index = await buildJobIndex([gs.mono], { pdl: 'pclxl' });
     // The same document with one byte more early in the stream: every offset is off by one.
     const at = gs.mono.indexOf(' HP-PCL XL') + 40;
     const other = Buffer.concat([gs.mono.subarray(0, at), Buffer.from(' '), gs.mono.subarray(at)]);

@@ -1,21 +1,21 @@
-// Page indexes of held PCL XL jobs (main/pdl/late-binding/pclxl-index.ts): built in the
+// Late-binding indexes of held jobs (main/pdl/late-binding/job-index.ts): built in the
 // background, one job at a time, once a job is held, and kept in memory within a byte
 // budget (least recently used first out). With an index, a release that changes copies
-// or duplex edits only the page attribute lists instead of tokenizing the whole stream.
-// It is only a cache: a release without one (not built yet, evicted, the engine
-// restarted) tokenizes the stream as it goes, with the same result.
+// or duplex neither searches the job for UELs nor tokenizes its PCL XL: it edits only the
+// page attribute lists. It is only a cache: a release without one (not built yet,
+// evicted, the engine restarted) searches and tokenizes as it goes, with the same result.
 
 import { createReadStream } from 'node:fs';
 import type { Logger } from '../log/types.js';
-import { buildPclXlPageIndex } from '../pdl/late-binding/pclxl-index-build.js';
-import type { PclXlPageIndex } from '../pdl/late-binding/pclxl-index.js';
+import { buildJobIndex } from '../pdl/late-binding/job-index-build.js';
+import type { JobIndex } from '../pdl/late-binding/job-index.js';
 import type { JobRecord } from '../spool/types.js';
 
 export type IndexableJob = Pick<JobRecord, 'id' | 'file' | 'pdl' | 'title' | 'size' | 'sha256'>;
 
-export interface PclXlIndexCacheOptions {
+export interface JobIndexCacheOptions {
   readonly logger: Logger;
-  /** Memory for all indexes together (default 64 MiB: about two million pages). */
+  /** Memory for all indexes together (default 64 MiB: about two million PCL XL pages). */
   readonly budgetBytes?: number;
   readonly readChunkBytes?: number;
 }
@@ -25,12 +25,12 @@ const READ_CHUNK = 1024 * 1024;
 
 const keyOf = (job: IndexableJob): string => `${job.size}:${job.sha256}`;
 
-export class PclXlIndexCache {
+export class JobIndexCache {
   readonly #log: Logger;
   readonly #budget: number;
   readonly #chunk: number;
   /** id → index of the bytes named by key; Map order is the eviction order. */
-  readonly #entries = new Map<string, { key: string; index: PclXlPageIndex }>();
+  readonly #entries = new Map<string, { key: string; index: JobIndex }>();
   #bytes = 0;
   #queue: IndexableJob[] = [];
   #current: IndexableJob | null = null;
@@ -38,14 +38,14 @@ export class PclXlIndexCache {
   #abort = new AbortController();
   #stopped = false;
 
-  constructor(o: PclXlIndexCacheOptions) {
+  constructor(o: JobIndexCacheOptions) {
     this.#log = o.logger;
     this.#budget = o.budgetBytes ?? DEFAULT_BUDGET;
     this.#chunk = o.readChunkBytes ?? READ_CHUNK;
   }
 
   /** The index of exactly this job's bytes, if built. */
-  get(job: IndexableJob): PclXlPageIndex | null {
+  get(job: IndexableJob): JobIndex | null {
     const e = this.#entries.get(job.id);
     if (!e || e.key !== keyOf(job)) return null;
     this.#entries.delete(job.id);
@@ -53,9 +53,9 @@ export class PclXlIndexCache {
     return e.index;
   }
 
-  /** Queues a held job for indexing (PCL XL jobs only; others are ignored). */
+  /** Queues a held job for indexing. */
   want(job: IndexableJob): void {
-    if (this.#stopped || job.pdl !== 'pclxl' || job.size === 0) return;
+    if (this.#stopped || job.size === 0) return;
     if (this.get(job) || this.#current?.id === job.id || this.#queue.some((j) => j.id === job.id)) return;
     this.#queue.push(job);
     this.#running ??= this.#drain();
@@ -102,18 +102,18 @@ export class PclXlIndexCache {
 
   async #index(job: IndexableJob, signal: AbortSignal): Promise<void> {
     const t0 = Date.now();
-    let index: PclXlPageIndex;
+    let index: JobIndex;
     try {
       const file = createReadStream(job.file, { highWaterMark: this.#chunk, signal });
-      index = await buildPclXlPageIndex(file as AsyncIterable<Buffer>, { pdl: job.pdl, jobName: job.title, signal });
+      index = await buildJobIndex(file as AsyncIterable<Buffer>, { pdl: job.pdl, jobName: job.title, signal });
     } catch (err) {
       // Deleted, moved or unreadable meanwhile: the release will tokenize as it goes.
-      if (!signal.aborted) this.#log.debug('PCL XL page index not built', { id: job.id, error: String(err) });
+      if (!signal.aborted) this.#log.debug('late-binding index not built', { id: job.id, error: String(err) });
       return;
     }
     if (signal.aborted || this.#stopped) return;
     if (index.bytes > this.#budget) {
-      this.#log.debug('PCL XL page index larger than its budget; not kept', { id: job.id, pages: index.pages, bytes: index.bytes });
+      this.#log.debug('late-binding index larger than its budget; not kept', { id: job.id, pages: index.pages, bytes: index.bytes });
       return;
     }
     for (const [id, e] of this.#entries) {
@@ -123,6 +123,6 @@ export class PclXlIndexCache {
     }
     this.#entries.set(job.id, { key: keyOf(job), index });
     this.#bytes += index.bytes;
-    this.#log.debug('PCL XL page index built', { id: job.id, pages: index.pages, ms: Date.now() - t0 });
+    this.#log.debug('late-binding index built', { id: job.id, pdl: job.pdl, pages: index.pages, uels: index.uels.length, ms: Date.now() - t0 });
   }
 }

@@ -1,9 +1,9 @@
-// Building a job's PCL XL page index (pclxl-index.ts): the job's bytes go through the
-// same rewriting pipeline a release uses, with both page edits requested so that the
-// PCL XL editor tokenizes every section, and a builder recording what it meets. The
+// Building a job's index (job-index.ts): the job's bytes go through the same rewriting
+// pipeline a release uses, with copies and sides requested so that the framer and every
+// PCL XL editor see the whole job, and a builder recording what they meet. The
 // rewritten bytes are dropped.
 import type { PdlKind } from '../types.js';
-import { PclXlIndexBuilder, type PclXlPageIndex } from './pclxl-index.js';
+import { JobIndexBuilder, type JobIndex } from './job-index.js';
 import { createLateBindingRewriter, type LateBindingRewriter } from './rewriter.js';
 
 export interface IndexOptions {
@@ -11,19 +11,19 @@ export interface IndexOptions {
   readonly jobName?: string | null;
 }
 
-function recorder(opts: IndexOptions): { builder: PclXlIndexBuilder; rewriter: LateBindingRewriter } {
-  const builder = new PclXlIndexBuilder();
+function recorder(opts: IndexOptions): { builder: JobIndexBuilder; rewriter: LateBindingRewriter } {
+  const builder = new JobIndexBuilder();
   const rewriter = createLateBindingRewriter({
-    changes: { copies: 1, sides: 'duplex-long' }, pdl: opts.pdl, jobName: opts.jobName ?? null, pclxlIndex: { record: builder },
+    changes: { copies: 1, sides: 'duplex-long' }, pdl: opts.pdl, jobName: opts.jobName ?? null, jobIndex: { record: builder },
   });
   return { builder, rewriter };
 }
 
 /** The index of a job read as a stream (a file being read); `signal` abandons it. */
-export async function buildPclXlPageIndex(
+export async function buildJobIndex(
   source: AsyncIterable<Buffer> | Iterable<Buffer>,
   opts: IndexOptions & { readonly signal?: AbortSignal },
-): Promise<PclXlPageIndex> {
+): Promise<JobIndex> {
   const { builder, rewriter } = recorder(opts);
   for await (const chunk of source) {
     opts.signal?.throwIfAborted();
@@ -34,7 +34,7 @@ export async function buildPclXlPageIndex(
 }
 
 /** The same for bytes in memory (tests, tools). */
-export function buildPclXlPageIndexSync(chunks: Iterable<Buffer>, opts: IndexOptions): PclXlPageIndex {
+export function buildJobIndexSync(chunks: Iterable<Buffer>, opts: IndexOptions): JobIndex {
   const { builder, rewriter } = recorder(opts);
   for (const chunk of chunks) rewriter.write(chunk);
   rewriter.end();

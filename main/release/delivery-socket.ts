@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/types.js';
 import { PullPrintError } from '../util/errors.js';
+import { corkPerTick } from './cork-per-tick.js';
 import { ReleaseError } from './errors.js';
 import { classifyNetworkError } from './network-errors.js';
 
@@ -92,21 +93,10 @@ export async function deliverToSocket(o: SocketDeliveryOptions): Promise<SocketD
         finish(null, false);
       }, closeWaitMs);
     });
-    let corked = false;
     o.document.on('data', (b: Buffer) => {
       bytes += b.length;
-      // A late-binding rewrite splits a chunk around its edits into several pieces, pushed
-      // in one go: corked until the next tick, they leave in one writev, not one small
-      // write (and one packet) each. Registered before pipe()'s listener, so it runs first.
-      if (!corked) {
-        corked = true;
-        sock.cork();
-        process.nextTick(() => {
-          corked = false;
-          sock.uncork();
-        });
-      }
     });
+    corkPerTick(o.document, sock);
     o.document.once('error', (err) => {
       finish(err instanceof PullPrintError ? err : new ReleaseError('DOCUMENT_UNREADABLE', `reading the document failed: ${err.message}`, {}, { cause: err }));
     });

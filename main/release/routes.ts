@@ -21,6 +21,7 @@ import { validateChanges, type LateBindingChanges } from '../pdl/late-binding/in
 import type { JobRecord } from '../spool/types.js';
 import { errorCode } from '../util/errors.js';
 import { parseAuthorization, type Authenticator, type Principal } from './auth.js';
+import { corkPerTick } from './cork-per-tick.js';
 import { hasChanges } from './delivery-plan.js';
 import { ReleaseError, httpStatusOf } from './errors.js';
 import { commonHeaders, readJsonBody, sendEmpty, sendError, sendJson } from './http-io.js';
@@ -221,6 +222,7 @@ async function sendDocument(ctx: RoutesContext, res: ServerResponse, job: JobRec
     res.destroy(err);
   });
   if (first !== null) res.write(first);
+  if (changes) corkPerTick(stream, res);
   stream.pipe(res);
 }
 

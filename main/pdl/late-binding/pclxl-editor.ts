@@ -201,7 +201,7 @@ export class PclXlEditor implements PdlEditor {
       const edit = (op === OP_BEGIN_PAGE && this.edits.sides !== null) || (op === OP_END_PAGE && this.edits.copiesToOne);
       if (edit) {
         const start = ix.listStart[k];
-        const list = start >= 0 && start >= em.emitted && start <= at ? em.bytes(start, at) : null;
+        const list = start >= 0 && start >= em.emitted && start <= at ? em.view(start, at) : null;
         if (list && this.scanList(list, start)) {
           this.listStart = start;
           this.rewrite(op, at, list);

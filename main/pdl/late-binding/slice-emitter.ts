@@ -71,6 +71,12 @@ export class SliceEmitter {
     return Buffer.concat(parts);
   }
 
+  /** Original bytes [from, to), read-only: a view when they lie in the current chunk, else a copy. */
+  view(from: number, to: number): Buffer {
+    if (from >= this.chunkAt) return this.chunk.subarray(from - this.chunkAt, to - this.chunkAt);
+    return this.bytes(from, to);
+  }
+
   /** Ends the chunk: writes everything before `holdFrom` and keeps the rest for later. */
   endChunk(holdFrom: number): void {
     const end = this.chunkEnd;

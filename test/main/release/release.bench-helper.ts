@@ -32,6 +32,8 @@ export interface ReleaseBenchResult {
   lateBindingOverheadNoIndex: number;
   /** MiB/s of the file piped straight into a socket to the same receiver: the floor any release has. */
   pipeMiBps: number;
+  /** MiB/s of one 1 MiB buffer written over and over to the receiver: no file at all, the loopback's own ceiling. */
+  loopbackMiBps: number;
   /** The same release and read with the page cache dropped first (null where the OS refuses). */
   cold: { releaseMiBps: number; readMiBps: number } | null;
   /** PCL XL jobs: changed release time / plain release time, with and without the page index. */
@@ -157,6 +159,20 @@ async function dropCaches(): Promise<boolean> {
   }
 }
 
+/** The same number of bytes from memory (one buffer, reused), as fast as the socket takes them. */
+async function timeLoopback(size: number, port: number): Promise<number> {
+  const block = Buffer.alloc(MiB, 0x20);
+  const t0 = process.hrtime.bigint();
+  const sock = connect({ port, host: '127.0.0.1' });
+  await once(sock, 'connect');
+  for (let sent = 0; sent < size; sent += MiB) {
+    if (!sock.write(sent + MiB <= size ? block : block.subarray(0, size - sent))) await once(sock, 'drain');
+  }
+  sock.end();
+  await once(sock, 'close');
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
 async function timePipe(file: string, port: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   const sock = connect({ port, host: '127.0.0.1' });
@@ -207,6 +223,7 @@ export async function releaseBench(sizeBytes: number): Promise<ReleaseBenchResul
     };
     const read = await best(() => timeRead(job.file));
     const pipe = await best(() => timePipe(job.file, recv.port));
+    const loopback = await best(() => timeLoopback(job.size, recv.port));
     const [plain, changed, changedNoIndex] = await interleaved([
       () => release(),
       () => release({ copies: 2, sides: 'duplex-long' }),
@@ -251,7 +268,7 @@ export async function releaseBench(sizeBytes: number): Promise<ReleaseBenchResul
     }
     return {
       releaseMiBps: mib / plain, readMiBps: mib / read, lateBindingOverhead: changed / plain, lateBindingOverheadNoIndex: changedNoIndex / plain,
-      pipeMiBps: mib / pipe, cold, pclxl,
+      pipeMiBps: mib / pipe, loopbackMiBps: mib / loopback, cold, pclxl,
     };
   } finally {
     await service.stop();

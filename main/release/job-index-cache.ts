@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import type { Logger } from '../log/types.js';
 import { buildJobIndex } from '../pdl/late-binding/job-index-build.js';
-import type { JobIndex } from '../pdl/late-binding/job-index.js';
+import { JobIndexTooLarge, type JobIndex } from '../pdl/late-binding/job-index.js';
 import type { JobRecord } from '../spool/types.js';
 
 export type IndexableJob = Pick<JobRecord, 'id' | 'file' | 'pdl' | 'title' | 'size' | 'sha256'>;
@@ -105,10 +105,15 @@ export class JobIndexCache {
     let index: JobIndex;
     try {
       const file = createReadStream(job.file, { highWaterMark: this.#chunk, signal });
-      index = await buildJobIndex(file as AsyncIterable<Buffer>, { pdl: job.pdl, jobName: job.title, signal });
+      // Never more than the whole budget, even while it is being built.
+      index = await buildJobIndex(file as AsyncIterable<Buffer>, { pdl: job.pdl, jobName: job.title, signal, limitBytes: this.#budget });
     } catch (err) {
-      // Deleted, moved or unreadable meanwhile: the release will tokenize as it goes.
-      if (!signal.aborted) this.#log.debug('late-binding index not built', { id: job.id, error: String(err) });
+      if (err instanceof JobIndexTooLarge) {
+        this.#log.debug('late-binding index larger than its budget; not kept', { id: job.id, limitBytes: this.#budget });
+      } else if (!signal.aborted) {
+        // Deleted, moved or unreadable meanwhile: the release will search and tokenize as it goes.
+        this.#log.debug('late-binding index not built', { id: job.id, error: String(err) });
+      }
       return;
     }
     if (signal.aborted || this.#stopped) return;

@@ -9,10 +9,12 @@ import { createLateBindingRewriter, type LateBindingRewriter } from './rewriter.
 export interface IndexOptions {
   readonly pdl: PdlKind;
   readonly jobName?: string | null;
+  /** Stop (JobIndexTooLarge) once the index would take more than this many bytes. */
+  readonly limitBytes?: number;
 }
 
 function recorder(opts: IndexOptions): { builder: JobIndexBuilder; rewriter: LateBindingRewriter } {
-  const builder = new JobIndexBuilder();
+  const builder = new JobIndexBuilder(opts.limitBytes);
   const rewriter = createLateBindingRewriter({
     changes: { copies: 1, sides: 'duplex-long' }, pdl: opts.pdl, jobName: opts.jobName ?? null, jobIndex: { record: builder },
   });

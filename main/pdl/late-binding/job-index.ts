@@ -53,8 +53,20 @@ export interface PclXlSectionPort {
 }
 
 const OP_BEGIN_PAGE = 0x43;
+/** Bytes an index entry takes: a page operator (1 + 8 + 8), a UEL (8). */
+const OP_ENTRY_BYTES = 17;
+const UEL_ENTRY_BYTES = 8;
+
+/** Thrown while building when the index would exceed its byte limit: it is not built. */
+export class JobIndexTooLarge extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the job index would take more than ${limitBytes} bytes`);
+  }
+}
 
 export class PclXlSectionRecorder {
+  constructor(private readonly charge: (bytes: number) => void = () => undefined) {}
+
   private ops = new Uint8Array(64);
   private opAt = new Float64Array(64);
   private listStart = new Float64Array(64);
@@ -62,6 +74,7 @@ export class PclXlSectionRecorder {
   private readonly problemSet = new Set<EditProblem>();
 
   add(op: number, at: number, listStart: number): void {
+    this.charge(OP_ENTRY_BYTES);
     if (this.n === this.ops.length) {
       const grow = <T extends Uint8Array | Float64Array>(a: T, make: (len: number) => T): T => {
         const b = make(a.length * 2);
@@ -96,9 +109,18 @@ export class PclXlSectionRecorder {
 export class JobIndexBuilder {
   private readonly sections = new Map<number, PclXlSectionRecorder>();
   private readonly uelAt: number[] = [];
+  private charged = 0;
+  private readonly charge = (bytes: number): void => {
+    this.charged += bytes;
+    if (this.charged > this.limitBytes) throw new JobIndexTooLarge(this.limitBytes);
+  };
+
+  /** @param limitBytes building stops (JobIndexTooLarge) once the entries would take more */
+  constructor(private readonly limitBytes = Infinity) {}
 
   /** A UEL at this body offset (called by the body framer). */
   uel(at: number): void {
+    this.charge(UEL_ENTRY_BYTES);
     this.uelAt.push(at);
   }
 
@@ -106,7 +128,7 @@ export class JobIndexBuilder {
   section(n: number): PclXlSectionRecorder {
     let r = this.sections.get(n);
     if (!r) {
-      r = new PclXlSectionRecorder();
+      r = new PclXlSectionRecorder(this.charge);
       this.sections.set(n, r);
     }
     return r;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLateBindingRewriter, MAX_REWRITER_HELD, type EditProblem, type LateBindingChanges } from '../../../../main/pdl/late-binding/index.js';
-import { buildJobIndex } from '../../../../main/pdl/late-binding/job-index-build.js';
-import type { JobIndex } from '../../../../main/pdl/late-binding/job-index.js';
+import { buildJobIndex, buildJobIndexSync } from '../../../../main/pdl/late-binding/job-index-build.js';
+import { JobIndexTooLarge, type JobIndex } from '../../../../main/pdl/late-binding/job-index.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
 import { chunks, prng, type Plan } from '../feed.js';
 
@@ -78,6 +78,13 @@ describe('late-binding job index', () => {
       assert.ok(index.bytes > 0 && index.bytes < 4096, `${name}: ${index.bytes} bytes of index`);
       await sameWithIndex(job, 11, name);
     }
+  });
+
+  test('a byte limit stops the building as soon as the index would exceed it', () => {
+    const whole = buildJobIndexSync([gs.mono], { pdl: 'pclxl' });
+    assert.equal(buildJobIndexSync([gs.mono], { pdl: 'pclxl', limitBytes: 10_000 }).pages, whole.pages);
+    // Ten page operators (five pages) at 17 bytes each do not fit in 100 bytes.
+    assert.throws(() => buildJobIndexSync([gs.mono], { pdl: 'pclxl', limitBytes: 100 }), JobIndexTooLarge);
   });
 
   test('several sections (PCL XL, PostScript, PCL XL again) are numbered alike on both sides', async () => {

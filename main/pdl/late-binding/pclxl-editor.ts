@@ -26,6 +26,8 @@ import { SliceEmitter } from './slice-emitter.js';
 /** An attribute list longer than this is passed through (page lists are ~20 bytes). */
 export const ATTR_LIST_CAP = 16 * 1024;
 const ATTR_COUNT_CAP = 64;
+/** Size of the buffer rewritten lists are written into (a page's lists take a few dozen bytes). */
+const ARENA_BYTES = 16 * 1024;
 const HEADER_CAP = 512;
 
 const ELEM_SIZE = [1, 2, 4, 2, 4, 4];
@@ -95,8 +97,16 @@ export class PclXlEditor implements PdlEditor {
   /** The next index entry to visit. */
   private next = 0;
   private readonly problem: ProblemSink;
-  /** Replacement bytes not yet written (see replace()). */
-  private pendingNew: Buffer | null = null;
+  /**
+   * Rewritten lists are written into this buffer one after the other and leave as views
+   * of it: one allocation for many pages. A region once handed out is never written again.
+   */
+  private arena: Buffer = Buffer.alloc(0);
+  private arenaUsed = 0;
+  /** Replacement bytes not yet written: pending[pendingFrom, pendingTo) (see replace()). */
+  private pending: Buffer | null = null;
+  private pendingFrom = 0;
+  private pendingTo = 0;
 
   constructor(
     private readonly edits: PclXlEdits,
@@ -401,34 +411,48 @@ export class PclXlEditor implements PdlEditor {
     if (placeAt < 0) placeAt = keep.length;
     let size = added.length + 1;
     for (let k = 0; k < keep.length; k += 2) size += keep[k + 1] - keep[k];
-    const outBuf = Buffer.allocUnsafe(size);
-    let w = 0;
+    if (this.arenaUsed + size > this.arena.length) {
+      this.arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, size));
+      this.arenaUsed = 0;
+    }
+    const outBuf = this.arena;
+    const from = this.arenaUsed;
+    let w = from;
     for (let k = 0; k < keep.length; k += 2) {
       if (k === placeAt) w += added.copy(outBuf, w);
       w += list.copy(outBuf, w, keep[k], keep[k + 1]);
     }
     if (placeAt >= keep.length) w += added.copy(outBuf, w);
-    outBuf[w] = op;
-    this.replace(start, at + 1, outBuf);
+    outBuf[w++] = op;
+    this.arenaUsed = w;
+    this.replace(start, at + 1, outBuf, from, w);
   }
 
   /**
-   * Writes `bytes` in place of original [start, end). Back-to-back replacements (an
-   * EndPage list, then the next BeginPage list) leave as one piece: fewer, larger
-   * writes downstream. Flushed before any original bytes and at the end of each chunk.
+   * Writes buf[from, to) in place of original [start, end). Back-to-back replacements (an
+   * EndPage list, then the next BeginPage list) lie side by side in the arena and leave
+   * as one piece: fewer, larger writes downstream. Flushed before any original bytes and
+   * at the end of each chunk.
    */
-  private replace(start: number, end: number, bytes: Buffer): void {
+  private replace(start: number, end: number, buf: Buffer, from: number, to: number): void {
     const em = this.em;
-    if (this.pendingNew && start > em.emitted) this.flushNew();
+    if (this.pending && start > em.emitted) this.flushNew();
     em.emitTo(start);
-    this.pendingNew = this.pendingNew ? Buffer.concat([this.pendingNew, bytes]) : bytes;
+    if (this.pending === buf && this.pendingTo === from) {
+      this.pendingTo = to;
+    } else {
+      this.flushNew();
+      this.pending = buf;
+      this.pendingFrom = from;
+      this.pendingTo = to;
+    }
     em.skipTo(end);
   }
 
   private flushNew(): void {
-    if (!this.pendingNew) return;
-    this.em.push(this.pendingNew);
-    this.pendingNew = null;
+    if (!this.pending) return;
+    this.em.push(this.pending.subarray(this.pendingFrom, this.pendingTo));
+    this.pending = null;
   }
 
   private pageModeAttrs(): Buffer {

@@ -27,7 +27,7 @@ const client = new CloudClient({
 const outbox = new CloudOutbox({
   spool, api: client, dataDir, workstation: 'WS-CHILD', logger: nullLogger(),
   tokens: { accessTokenFor: async () => token },
-  backoff: { baseMs: 50, capMs: 200 },
+  backoff: { initialMs: 50, maxMs: 200 },
 });
 outbox.onAny((e) => {
   const out = e.type === 'submitted' ? { type: e.type, id: e.job.id, replayed: e.replayed } : e;

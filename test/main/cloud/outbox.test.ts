@@ -29,7 +29,7 @@ import { nextEvent, openSpool, postScript, startFaultFront, storeJob } from './o
 const TIMEOUTS = { connectMs: 5000, headersMs: 15_000, bodyIdleMs: 15_000, uploadIdleMs: 15_000 };
 /** For the fault test: a hang costs the headers timeout; a trickle (1 byte/s) trips the body idle one. */
 const TIGHT = { connectMs: 5000, headersMs: 2000, bodyIdleMs: 700, uploadIdleMs: 5000 };
-const POLICY = { baseMs: 1000, capMs: 8000 };
+const POLICY = { initialMs: 1000, maxMs: 8000 };
 
 describe('cloud outbox end to end', () => {
   let rig: Rig;
@@ -148,7 +148,7 @@ describe('cloud outbox end to end', () => {
     const created: string[] = [];
     server.events.on('job-created', (e) => created.push(e.key));
     // Every backoff ends at once: five jobs ready together, two uploads at a time.
-    clock.advance(POLICY.capMs);
+    clock.advance(POLICY.maxMs);
     await waitFor('all submitted', () => s.events.filter((e) => e.type === 'submitted').length === 5, 10_000);
     assert.deepEqual([...created].sort(), jobs.map((j) => j.id).sort());
     assert.equal(maxActive, 2, 'two uploads at once, never more');
@@ -185,7 +185,7 @@ describe('cloud outbox end to end', () => {
     }
     assert.deepEqual(delays, [1, 2, 3, 4].map((n) => backoffDelay(n, POLICY, expected)));
     assert.ok(delays[3] > delays[0], 'delays grow');
-    assert.ok(delays.every((d) => d <= POLICY.capMs));
+    assert.ok(delays.every((d) => d <= POLICY.maxMs));
     const sub = await nextEvent(s.outbox, 'submitted');
     assert.equal(sub.job.id, job.id);
     assert.equal(sub.replayed, true);

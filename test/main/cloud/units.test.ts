@@ -39,7 +39,7 @@ describe('APIVersion and base URL', () => {
 
 describe('backoff', () => {
   test('doubles from the base, jitter within [half, full], capped, Retry-After honoured up to the cap', () => {
-    const policy = { baseMs: 1000, capMs: 30_000 };
+    const policy = { initialMs: 1000, maxMs: 30_000 };
     assert.equal(backoffDelay(1, policy, () => 0), 500);
     assert.equal(backoffDelay(1, policy, () => 0.999999), 1000);
     assert.equal(backoffDelay(4, policy, () => 0), 4000);
@@ -50,7 +50,7 @@ describe('backoff', () => {
     const rnd = seeded(42);
     for (let n = 1; n <= 60; n++) {
       const d = backoffDelay(n, DEFAULT_BACKOFF, rnd);
-      const full = Math.min(DEFAULT_BACKOFF.capMs, DEFAULT_BACKOFF.baseMs * 2 ** (n - 1));
+      const full = Math.min(DEFAULT_BACKOFF.maxMs, DEFAULT_BACKOFF.initialMs * 2 ** (n - 1));
       assert.ok(d >= full / 2 && d <= full, `failure ${n}: ${d} outside [${full / 2}, ${full}]`);
     }
   });

@@ -21,7 +21,7 @@ function harness(concurrency = 2): Harness {
   const clock = new FakeClock();
   const h: Harness = { q: null as unknown as WorkQueue, clock, retries: [], open: new Map(), tries: [], maxOpen: 0 };
   h.q = new WorkQueue({
-    concurrency, clock, random: () => 0.5, backoff: { baseMs: 100, capMs: 1000 }, logger: nullLogger(),
+    concurrency, clock, random: () => 0.5, backoff: { initialMs: 100, maxMs: 1000 }, logger: nullLogger(),
     onRetry: (i) => h.retries.push(i),
     run: (id, signal) => new Promise<WorkOutcome>((resolve) => {
       h.tries.push(id);

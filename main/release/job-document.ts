@@ -8,14 +8,11 @@ import { pipeline, type Readable } from 'node:stream';
 import { createLateBindingTransform, type LateBindingChanges } from '../pdl/late-binding/index.js';
 import type { JobIndex } from '../pdl/late-binding/job-index.js';
 import type { JobRecord } from '../spool/types.js';
+import { errnoCode } from '../util/durable-fs.js';
 import { ReleaseError } from './errors.js';
 import { hasChanges } from './delivery-plan.js';
 
 const READ_CHUNK = 1024 * 1024;
-
-function errnoCode(err: unknown): string | undefined {
-  return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-}
 
 /**
  * Opens the document of `job`; with changes, the bytes pass through the rewriter (using

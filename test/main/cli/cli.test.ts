@@ -100,6 +100,8 @@ describe('pullprint command', () => {
 
   test('serve runs until SIGTERM; status, jobs and delete talk to it', async () => {
     const child = startCli(['serve'], env);
+    let serveErr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (serveErr += d));
     try {
       await waitForOutput(child, /PullPrint engine running/);
       const st = await runCliProcess(['status', '--json'], env);
@@ -146,9 +148,13 @@ describe('pullprint command', () => {
       assert.equal(badId.code, 1);
       assert.match(badId.stderr, /BAD_PARAMS/);
     } finally {
+      // A serve that died during the test would never emit 'exit' again: say so instead of hanging.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        assert.fail(`serve exited early (${child.exitCode ?? child.signalCode}); stderr: ${serveErr}`);
+      }
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
-      assert.equal(code, 0);
+      assert.equal(code, 0, serveErr);
     }
     await assert.rejects(stat(join(dir, 'data', 'control.sock')));
   });

@@ -75,6 +75,8 @@ export class CloudOutbox {
   readonly #queue: WorkQueue;
   readonly #upload: UploadOp;
   readonly #hybrid: HybridOp | null;
+  /** Spool events being followed (markers being written). */
+  readonly #following = new Set<Promise<void>>();
   readonly #failures = new Map<string, FailureNote>();
   readonly #unsubscribe: Array<() => void> = [];
   #started = false;
@@ -144,6 +146,8 @@ export class CloudOutbox {
   /** Stops following the spool and aborts operations under way (they resume at the next start). */
   async stop(): Promise<void> {
     for (const u of this.#unsubscribe.splice(0)) u();
+    // A spool event followed just before stopping may still be writing its marker.
+    while (this.#following.size > 0) await Promise.allSettled([...this.#following]);
     await this.#queue.stop();
     this.#log.info('cloud outbox stopped');
   }
@@ -211,7 +215,10 @@ export class CloudOutbox {
       try {
         const r = fn(job);
         if (r instanceof Promise) {
-          r.catch((err: unknown) => this.#log.error('cloud outbox could not follow a spool event', { event, id: job.id, code: errorCode(err) }));
+          // Kept until settled: stop() waits for markers still being written.
+          const p = r.catch((err: unknown) => this.#log.error('cloud outbox could not follow a spool event', { event, id: job.id, code: errorCode(err) }));
+          this.#following.add(p);
+          void p.finally(() => this.#following.delete(p));
         }
       } catch (err) {
         this.#log.error('cloud outbox could not follow a spool event', { event, id: job.id, code: errorCode(err) });

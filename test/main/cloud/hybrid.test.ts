@@ -202,4 +202,13 @@ describe('hybrid registration through the outbox', () => {
       await n.stop();
     }
   });
+
+  test('stopped right after a job is held: stop() waits for the marker being written', async () => {
+    const dataDir = await rig.tempDir('hybrid-stop-');
+    // No server at all: only the durable marker matters here.
+    const n = await node(dataDir, await freePort());
+    const job = await storeJob(n.spool, postScript('Held, then stop', 1), 'hybrid');
+    await n.stop();
+    assert.deepEqual(await markers(dataDir), { [job.id]: 'register' }, 'the marker is on disk once stop() resolved');
+  });
 });

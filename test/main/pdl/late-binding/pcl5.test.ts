@@ -5,34 +5,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLateBindingRewriter, type LateBindingChanges, type EditProblem } from '../../../../main/pdl/late-binding/index.js';
+import { type LateBindingChanges } from '../../../../main/pdl/late-binding/index.js';
 import { SETUP_WINDOW } from '../../../../main/pdl/late-binding/pcl5-editor.js';
 import { createPcl5Inspector } from '../../../../main/pdl/pcl5.js';
 import type { SectionFacts } from '../../../../main/pdl/types.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
-import { chunks, type Plan } from '../feed.js';
+import { rewriteChecked, type Rewritten } from './rewrite-checked.js';
 
 const UEL = '\x1b%-12345X';
 const ENTER = `${UEL}@PJL ENTER LANGUAGE=PCL\n`;
 
-function rewrite(input: Buffer | string, changes: LateBindingChanges): { out: Buffer; problems: readonly EditProblem[] } {
+function rewrite(input: Buffer | string, changes: LateBindingChanges): Rewritten {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
-  let first: { out: Buffer; problems: readonly EditProblem[] } | null = null;
-  const plans: Plan[] = ['whole', { random: 8, max: 11 }, { random: 2, max: 3000 }];
-  if (bytes.length < 40_000) plans.push('bytes');
-  for (const plan of plans) {
-    const r = createLateBindingRewriter({ changes, pdl: 'pcl5', finishingDialect: 'hp' });
-    const parts: Buffer[] = [];
-    for (const c of chunks(bytes, plan)) parts.push(...r.write(c));
-    parts.push(...r.end());
-    const res = { out: Buffer.concat(parts), problems: r.problems() };
-    if (first === null) first = res;
-    else {
-      assert.ok(res.out.equals(first.out), `output differs when fed as ${JSON.stringify(plan)}`);
-      assert.deepEqual(res.problems, first.problems);
-    }
-  }
-  return first as { out: Buffer; problems: readonly EditProblem[] };
+  return rewriteChecked(bytes, changes, 'pcl5', ['whole', { random: 8, max: 11 }, { random: 2, max: 3000 }]);
 }
 
 /** The PCL section after ENTER LANGUAGE=PCL. */

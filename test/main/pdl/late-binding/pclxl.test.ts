@@ -6,33 +6,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLateBindingRewriter, type LateBindingChanges, type EditProblem } from '../../../../main/pdl/late-binding/index.js';
+import { type LateBindingChanges } from '../../../../main/pdl/late-binding/index.js';
 import { ATTR_LIST_CAP } from '../../../../main/pdl/late-binding/pclxl-editor.js';
 import { createPclXlInspector } from '../../../../main/pdl/pclxl.js';
 import { PclXlTokenizer } from '../../../../main/pdl/pclxl-tokenizer.js';
 import type { SectionFacts } from '../../../../main/pdl/types.js';
 import { gsConvert, makePostScript, tempDir } from '../../../helpers/documents.js';
-import { chunks, type Plan } from '../feed.js';
+import { rewriteChecked, type Rewritten } from './rewrite-checked.js';
 
 const UEL = Buffer.from('\x1b%-12345X', 'latin1');
 
-function rewrite(input: Buffer, changes: LateBindingChanges): { out: Buffer; problems: readonly EditProblem[] } {
-  let first: { out: Buffer; problems: readonly EditProblem[] } | null = null;
-  const plans: Plan[] = ['whole', { random: 17, max: 9 }, { random: 4, max: 4096 }];
-  if (input.length < 40_000) plans.push('bytes');
-  for (const plan of plans) {
-    const r = createLateBindingRewriter({ changes, pdl: 'pclxl', finishingDialect: 'hp' });
-    const parts: Buffer[] = [];
-    for (const c of chunks(input, plan)) parts.push(...r.write(c));
-    parts.push(...r.end());
-    const res = { out: Buffer.concat(parts), problems: r.problems() };
-    if (first === null) first = res;
-    else {
-      assert.ok(res.out.equals(first.out), `output differs when fed as ${JSON.stringify(plan)}`);
-      assert.deepEqual(res.problems, first.problems);
-    }
-  }
-  return first as { out: Buffer; problems: readonly EditProblem[] };
+function rewrite(input: Buffer, changes: LateBindingChanges): Rewritten {
+  return rewriteChecked(input, changes, 'pclxl', ['whole', { random: 17, max: 9 }, { random: 4, max: 4096 }]);
 }
 
 /** The XL stream: from the `) HP-PCL XL` header to the UEL that ends it. */

@@ -5,29 +5,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLateBindingRewriter, type LateBindingChanges, type EditProblem } from '../../../../main/pdl/late-binding/index.js';
+import { type LateBindingChanges, type EditProblem } from '../../../../main/pdl/late-binding/index.js';
 import { FEATURE_CAP } from '../../../../main/pdl/late-binding/ps-editor.js';
 import { createPcl5Inspector } from '../../../../main/pdl/pcl5.js';
 import { createPclXlInspector } from '../../../../main/pdl/pclxl.js';
 import { PclXlTokenizer } from '../../../../main/pdl/pclxl-tokenizer.js';
 import { gsConvert, postScriptText, tempDir } from '../../../helpers/documents.js';
-import { chunks, type Plan } from '../feed.js';
+import { rewriteChecked } from './rewrite-checked.js';
 
 const UEL = '\x1b%-12345X';
 
 function rewrite(input: string, changes: LateBindingChanges): { out: string; problems: readonly EditProblem[] } {
-  const bytes = Buffer.from(input, 'latin1');
-  let first: { out: string; problems: readonly EditProblem[] } | null = null;
-  for (const plan of ['whole', 'bytes', { random: 3, max: 50 }] as Plan[]) {
-    const r = createLateBindingRewriter({ changes, pdl: 'postscript', finishingDialect: 'hp' });
-    const parts: Buffer[] = [];
-    for (const c of chunks(bytes, plan)) parts.push(...r.write(c));
-    parts.push(...r.end());
-    const res = { out: Buffer.concat(parts).toString('latin1'), problems: r.problems() };
-    if (first === null) first = res;
-    else assert.deepEqual(res, first, `output differs when fed as ${JSON.stringify(plan)}`);
-  }
-  return first as { out: string; problems: readonly EditProblem[] };
+  const r = rewriteChecked(Buffer.from(input, 'latin1'), changes, 'postscript', ['whole', 'bytes', { random: 3, max: 50 }]);
+  return { out: r.out.toString('latin1'), problems: r.problems };
 }
 
 /** The PostScript section of a rewritten job (between ENTER LANGUAGE and the next UEL). */
